@@ -1,0 +1,11 @@
+/// The catalog's migrations, embedded at build time, in the order they apply.
+///
+/// Each entry is `(id, sql)`; `id` is the file name without `.sql`. The SQL comes from
+/// `Migrations/NNNN_verb_noun.sql` through SwiftPM's `embedInCode`, so a `loom` binary copied alone
+/// still carries its schema.
+package enum LoomMigrations {
+    /// Every migration, oldest first. Immutable; safe to read from any thread.
+    package static let all: [(id: String, sql: String)] = [
+        ("0001_create_catalog", String(decoding: PackageResources._001_create_catalog_sql, as: UTF8.self)),
+    ]
+}

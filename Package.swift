@@ -1,0 +1,146 @@
+// swift-tools-version: 6.1
+// loom: a registry and artifact store for model adapters.
+//
+// Imports go one way (DESIGN.md "Modules"):
+//   LoomJSON ← Safetensors ← Merge ─┐
+//   LoomJSON ← Catalog ─────────────┼─→ Registry ← LoomCLI ← loom
+//   BlobStore ──────────────────────┘
+// Safetensors, BlobStore, Catalog and Merge never import each other, except Merge → Safetensors.
+import PackageDescription
+
+// Every Swift target gets the same strictness (style.md rule 4).
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "loom",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "loom", targets: ["loom"]),
+        .executable(name: "loom-bench", targets: ["loom-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    ],
+    targets: [
+        // MARK: - Formats
+
+        /** Order-preserving, strict, depth-bounded JSON: parse untrusted headers and configs, write canonical JSON. */
+        .target(name: "LoomJSON", swiftSettings: strictness),
+
+        /** The safetensors format only: strict header parsing, mmapped tensor views, streaming writer, shard index. */
+        .target(name: "Safetensors", dependencies: ["LoomJSON"], swiftSettings: strictness),
+
+        // MARK: - Storage
+
+        /** Content-addressed files: ingest (hash while writing, fsync, rename), open, verify, delete. */
+        .target(
+            name: "BlobStore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictness
+        ),
+
+        /** The catalog's schema: numbered SQL files, embedded at build time so a copied-alone binary works. */
+        .target(
+            name: "LoomMigrations",
+            path: "Migrations",
+            exclude: ["README.md"],
+            resources: [
+                .embedInCode("0001_create_catalog.sql"),
+            ],
+            swiftSettings: strictness
+        ),
+
+        /** SQLite via GRDB: migrations, records, queries, leases, the hash-chained event log. */
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "LoomJSON", "LoomMigrations",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
+
+        // MARK: - Math
+
+        /** OpenBLAS's cblas.h (system library). */
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+
+        /** Fixed-order float kernels (low-rank update, dtype conversion) with per-CPU dispatch and identical bits everywhere. */
+        .target(name: "CMergeKernels"),
+
+        /** Pure merge math: adapter config, module matching, merge plan, ΔW, DoRA, IA3, dtype conversion. */
+        .target(
+            name: "Merge",
+            dependencies: ["Safetensors", "LoomJSON", "CBLAS", "CMergeKernels"],
+            swiftSettings: strictness
+        ),
+
+        // MARK: - Use cases and the command line
+
+        /** The use cases: register, build, ls, rm, gc, audit, verify. The only module that sees store, catalog and merge together. */
+        .target(
+            name: "Registry",
+            dependencies: [
+                "LoomJSON", "Safetensors", "BlobStore", "Catalog", "Merge",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
+
+        /** argument-parser commands and table/JSON rendering; each command calls Registry once. */
+        .target(
+            name: "LoomCLI",
+            dependencies: [
+                "Registry", "LoomJSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictness
+        ),
+
+        /** The `loom` executable: one entry point. */
+        .executableTarget(name: "loom", dependencies: ["LoomCLI"], swiftSettings: strictness),
+
+        /** Benchmark: synthetic inputs, loom vs cp+sync+sha256 measured in the same run. */
+        .executableTarget(
+            name: "loom-bench",
+            dependencies: ["LoomJSON", "Safetensors", "Registry", "Catalog", "BlobStore"],
+            swiftSettings: strictness
+        ),
+
+        // MARK: - Tests
+
+        /** Test support: temporary stores, fixture locations, tensor comparison. */
+        .target(
+            name: "LoomTesting",
+            dependencies: ["LoomJSON", "Safetensors"],
+            swiftSettings: strictness
+        ),
+
+        .testTarget(name: "LoomJSONTests", dependencies: ["LoomJSON"], swiftSettings: strictness),
+        .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "LoomJSON", "LoomTesting"], swiftSettings: strictness),
+        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "LoomTesting"], swiftSettings: strictness),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "LoomMigrations", "LoomTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictness
+        ),
+        .testTarget(name: "MergeTests", dependencies: ["Merge", "Safetensors", "LoomJSON", "CBLAS", "CMergeKernels", "LoomTesting"], swiftSettings: strictness),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting"],
+            swiftSettings: strictness
+        ),
+        .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "LoomJSON", "Safetensors", "LoomTesting"], swiftSettings: strictness),
+    ]
+)
