@@ -34,6 +34,9 @@ let package = Package(
         /** Order-preserving, strict, depth-bounded JSON: parse untrusted headers and configs, write canonical JSON. */
         .target(name: "LoomJSON", swiftSettings: strictness),
 
+        /** Fault injection points (crash and full-disk tests); inert unless LOOM_FAULT* is set. */
+        .target(name: "LoomFaults", swiftSettings: strictness),
+
         /** The safetensors format only: strict header parsing, mmapped tensor views, streaming writer, shard index. */
         .target(name: "Safetensors", dependencies: ["LoomJSON"], swiftSettings: strictness),
 
@@ -42,7 +45,7 @@ let package = Package(
         /** Content-addressed files: ingest (hash while writing, fsync, rename), open, verify, delete. */
         .target(
             name: "BlobStore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LoomFaults", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictness
         ),
 
@@ -61,7 +64,7 @@ let package = Package(
         .target(
             name: "Catalog",
             dependencies: [
-                "LoomJSON", "LoomMigrations",
+                "LoomJSON", "LoomMigrations", "LoomFaults",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +93,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "LoomJSON", "Safetensors", "BlobStore", "Catalog", "Merge",
+                "LoomJSON", "LoomFaults", "Safetensors", "BlobStore", "Catalog", "Merge",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Fault injection for crash and full-disk tests. Compiled in, inert unless the environment asks.
+///
+/// - `LOOM_FAULT=<point>`: the process kills itself with SIGKILL when it reaches ``point(_:)`` with that
+///   name (several names may be given, comma-separated). Used to prove that a crash at any step leaves
+///   the store consistent.
+/// - `LOOM_FAULT_ENOSPC_AFTER=<bytes>`: data writes through ``checkWrite(total:adding:)`` fail with
+///   `ENOSPC` once the file being written would grow past that many bytes.
+///
+/// The environment is read once per process; every member is safe to call from any thread.
+public enum Fault {
+    private static let armed: Set<String> = {
+        guard let raw = getenv("LOOM_FAULT") else { return [] }
+        return Set(String(cString: raw).split(separator: ",").map(String.init))
+    }()
+
+    private static let enospcAfter: Int64? = {
+        guard let raw = getenv("LOOM_FAULT_ENOSPC_AFTER") else { return nil }
+        return Int64(String(cString: raw))
+    }()
+
+    /// True when any fault is armed (lets hot paths skip bookkeeping).
+    public static var isArmed: Bool { !armed.isEmpty || enospcAfter != nil }
+
+    /// A named step. Kills the process (SIGKILL, no cleanup, no buffered output) when armed.
+    @inlinable
+    public static func point(_ name: String) {
+        if _slowPathArmed { _hit(name) }
+    }
+
+    /// Whether a point check must look at the names at all.
+    public static let _slowPathArmed: Bool = !armed.isEmpty
+
+    public static func _hit(_ name: String) {
+        guard armed.contains(name) else { return }
+        kill(getpid(), SIGKILL)
+        // SIGKILL cannot be caught; this line is not reached.
+        _exit(137)
+    }
+
+    /// The errno a write that takes a file from `total` to `total + adding` bytes must fail with, or nil.
+    public static func checkWrite(total: Int64, adding: Int) -> Int32? {
+        guard let limit = enospcAfter else { return nil }
+        return total + Int64(adding) > limit ? ENOSPC : nil
+    }
+}
