@@ -1,0 +1,78 @@
+/// How one output tensor is computed. Unchanged tensors have no plan: they are copied (or converted).
+///
+/// The value is computed in float32 in this order: W = source; W += Σ lowRank; DoRA rescale; IA3
+/// scale; bias additions — then rounded once to the output dtype. A value type; `Sendable`.
+public struct TensorPlan: Sendable, Equatable {
+    /// Where W0 comes from.
+    public enum Source: Sendable, Equatable, Hashable {
+        /// A base tensor (by name).
+        case base(String)
+        /// A tensor of the build's adapter number `adapter` (by key): a full replacement.
+        case adapter(Int, String)
+    }
+
+    /// Which axis of the stored matrix a vector applies along.
+    public enum Axis: Sendable, Equatable {
+        /// One factor per row (`W[i, :] *= f[i]`).
+        case rows
+        /// One factor per column (`W[:, j] *= f[j]`).
+        case columns
+        /// Elementwise on a 1-D tensor.
+        case elements
+    }
+
+    /// `coefficient · L · R` added to the stored matrix, where for a `[out, in]` layout L = B and
+    /// R = A, and for a transposed layout (`Conv1D`, embedding) L = Aᵀ and R = Bᵀ.
+    public struct LowRank: Sendable, Equatable {
+        public var adapter: Int
+        public var aKey: String
+        public var bKey: String
+        public var rank: Int
+        public var transposed: Bool
+        /// weight × scaling, rounded once to float32.
+        public var coefficient: Float
+    }
+
+    /// DoRA: `W' = (m / ‖W + ΔW‖) · (W + ΔW)`, norms along ``axis`` (one per output feature).
+    public struct DoRA: Sendable, Equatable {
+        public var adapter: Int
+        public var magnitudeKey: String
+        public var axis: Axis
+    }
+
+    /// Elementwise scaling by an adapter vector (IA3).
+    public struct Scale: Sendable, Equatable {
+        public var adapter: Int
+        public var key: String
+        public var axis: Axis
+    }
+
+    /// `bias += coefficient · vector` (`lora_bias`).
+    public struct BiasAdd: Sendable, Equatable {
+        public var adapter: Int
+        public var key: String
+        public var coefficient: Float
+    }
+
+    public var name: String
+    public var shape: [Int]
+    public var source: Source
+    public var lowRank: [LowRank] = []
+    public var dora: DoRA?
+    public var scale: Scale?
+    public var biasAdds: [BiasAdd] = []
+
+    public init(name: String, shape: [Int], source: Source) {
+        self.name = name
+        self.shape = shape
+        self.source = source
+    }
+
+    /// Rows of the stored matrix (1 for a vector).
+    public var rows: Int { shape.count >= 2 ? shape[0] : 1 }
+    /// Columns of the stored matrix (the element count for a vector).
+    public var columns: Int { shape.count >= 2 ? shape.dropFirst().reduce(1, *) : shape.reduce(1, *) }
+
+    /// True when the plan only copies its source (an untied head copied from the embedding).
+    public var isCopy: Bool { lowRank.isEmpty && dora == nil && scale == nil && biasAdds.isEmpty }
+}
