@@ -1,1 +1,99 @@
-// Registry
+package import BlobStore
+package import Catalog
+import Foundation
+package import Logging
+
+/// loom's use cases over one store: register, build, list, remove, collect garbage, audit, verify.
+///
+/// The only module that sees the blob store, the catalog and the merge engine together. A store is
+/// a directory (DESIGN.md "On disk"); it is created on the first write, and read-only operations on a
+/// store that does not exist yet see an empty store and create nothing.
+///
+/// Thread safety: a `Registry` may be used from several threads, and several processes may use the
+/// same store at once (the catalog serialises writers; blobs are immutable and content-addressed).
+///
+/// ## Topics
+/// - Registration: `registerBase`, `registerAdapter` (Registry+Bases.swift, Registry+Adapters.swift)
+/// - Building: `build` (Registry+Build.swift)
+/// - Listing and removal: `list`, `show`, `remove`
+public final class Registry: Sendable {
+    /// Absolute path of the store root.
+    public let root: String
+    package let blobs: FileSystemBlobStore
+    package let logger: Logger
+    let clock: @Sendable () -> Date
+    private let catalogBox = CatalogBox()
+
+    /// A registry over the store at `root` (relative paths resolve against the current directory).
+    ///
+    /// Opens nothing yet: the catalog is opened on first use.
+    /// - Throws: ``RegistryError`` (`.invalid`) when `root` exists and is not a directory.
+    public init(root: String, logger: Logger = Logger(label: "loom"), clock: @escaping @Sendable () -> Date = Date.init)
+        throws(RegistryError)
+    {
+        let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+        let normalized = URL(fileURLWithPath: absolute).standardizedFileURL.path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: normalized, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw .invalid("store \(normalized) exists and is not a directory")
+        }
+        self.root = normalized
+        self.logger = logger
+        self.clock = clock
+        do {
+            blobs = try FileSystemBlobStore(root: normalized)
+        } catch {
+            throw .io("cannot use store \(normalized): \(error)")
+        }
+    }
+
+    /// Path of the catalog database.
+    public var catalogPath: String { root + "/catalog.sqlite" }
+    /// Directory of materialized artifacts.
+    public var artifactsDirectory: String { root + "/artifacts" }
+
+    /// The catalog, created (with the store directory) when missing. For writes.
+    package func writableCatalog() throws(RegistryError) -> Catalog {
+        if let c = catalogBox.value { return c }
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+            let c = try Catalog.open(path: catalogPath, logger: logger, clock: clock)
+            return catalogBox.set(c)
+        } catch let error as CatalogError {
+            throw RegistryError(error)
+        } catch {
+            throw .io("cannot create store \(root): \(error.localizedDescription)")
+        }
+    }
+
+    /// The catalog when the store exists, else nil (nothing is created). For reads.
+    package func existingCatalog() throws(RegistryError) -> Catalog? {
+        if let c = catalogBox.value { return c }
+        do {
+            guard let c = try Catalog.openExisting(path: catalogPath, logger: logger, clock: clock) else { return nil }
+            return catalogBox.set(c)
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+}
+
+/// Holds the lazily opened catalog; the lock makes first use from several threads open it once.
+private final class CatalogBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var catalog: Catalog?
+
+    var value: Catalog? {
+        lock.lock()
+        defer { lock.unlock() }
+        return catalog
+    }
+
+    func set(_ c: Catalog) -> Catalog {
+        lock.lock()
+        defer { lock.unlock() }
+        if let existing = catalog { return existing }
+        catalog = c
+        return c
+    }
+}

@@ -1,1 +1,9 @@
-print("loom")
+import LoomCLI
+
+/// The `loom` executable: parses the command line and runs one command.
+@main
+struct Entrypoint {
+    static func main() {
+        Loom.main(Loom.normalizedArguments(Array(CommandLine.arguments.dropFirst())))
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import LoomJSON
+import Registry
+
+struct AdapterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "adapter", abstract: "Register PEFT adapters.", subcommands: [Add.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a PEFT adapter directory (adapter_config.json + adapter_model.safetensors).",
+            discussion: """
+                The adapter is validated against its base before anything is stored: every tensor key must belong to a
+                module the config selects and the base has, shapes must agree with the rank and the base layer, and no
+                value may be NaN or Inf. Configs PEFT would fill with defaults (no r or lora_alpha) and variants loom
+                cannot merge faithfully are refused naming the field. Without --base, the base is the registered base
+                named by base_model_name_or_path (the name itself, or its last path component).
+
+                Examples:
+                  loom adapter add Tests/Fixtures/peft/adapters/llama-qv --name llama-qv
+                  loom adapter add ./sql-lora --name sql --base llama-tiny@2
+                """)
+
+        @Argument(help: "The adapter directory.")
+        var directory: String
+
+        @Option(help: "The adapter's name.")
+        var name: String
+
+        @Option(help: ArgumentHelp("The base to validate against (NAME or NAME@VERSION).", valueName: "name"))
+        var base: String?
+
+        @Flag(help: "Print the registered adapter as JSON.")
+        var json = false
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReporting {
+                let baseReference = try base.map { (text) throws(RegistryError) in try Reference(parsing: text) }
+                let r = try global.registry().registerAdapter(directory: directory, name: name, base: baseReference, progress: TerminalProgress())
+                for note in r.notes { Terminal.error("loom: note: \(note)") }
+                let a = r.record
+                if json {
+                    var o = RecordJSON.adapter(a)
+                    o["created"] = .bool(r.created)
+                    Terminal.out(JSONWriter.canonical.string(.object(o)))
+                } else {
+                    let verb = r.created ? "registered" : "already registered, unchanged:"
+                    let rank = a.r.map { "r=\($0), α=\(a.loraAlpha.map { "\($0)" } ?? "-")" } ?? a.peftType
+                    Terminal.out("\(verb) adapter \(a.reference) \(Format.short(a.manifestDigest)) on \(a.baseReference) (\(a.peftType), \(rank)\(a.useRslora ? ", rslora" : "")\(a.useDora ? ", dora" : ""))")
+                }
+            }
+        }
+    }
+}

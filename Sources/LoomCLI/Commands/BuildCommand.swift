@@ -1,0 +1,77 @@
+import ArgumentParser
+import LoomJSON
+import Registry
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Merge adapters into a base (or find the merged model in the cache) and print its directory.",
+        discussion: """
+            NAME is a recipe or an adapter (merged into the base it was registered on, with weight 1). Or give
+            --base and one --adapter NAME[@V][:WEIGHT] per adapter: the result is exactly W0 + Σ weight·scaling·B·A,
+            computed in float32 and rounded once to the output dtype (default: the base's). The merged model is
+            cached under a key of its resolved inputs; an identical request returns the same directory at once.
+
+            Examples:
+              loom build llama-qv
+              loom build llama-qv --dtype f32 --json
+              loom build --base llama-tiny --adapter llama-qv:0.7 --adapter llama-qv-b:0.3 --dtype bf16
+            """)
+
+    @Argument(help: "A recipe or adapter name (NAME or NAME@VERSION).")
+    var name: String?
+
+    @Option(help: ArgumentHelp("The base (NAME or NAME@VERSION); default: the adapters' registered base.", valueName: "name"))
+    var base: String?
+
+    @Option(name: .customLong("adapter"), help: ArgumentHelp("An adapter and its weight, NAME[@V][:WEIGHT]; repeat for several.", valueName: "name:weight"))
+    var adapters: [String] = []
+
+    @Option(help: ArgumentHelp("Output dtype: f32, f16 or bf16 (default: the base's).", valueName: "dtype"))
+    var dtype: String?
+
+    @Flag(help: "Print {\"path\", \"key\", \"cached\", …} as JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if name == nil && adapters.isEmpty { throw ValidationError("give a recipe or adapter NAME, or --adapter (with --base)") }
+        if name != nil && (!adapters.isEmpty || base != nil) { throw ValidationError("give either NAME or --base/--adapter, not both") }
+        if let dtype, ModelDType(parsing: dtype) == nil { throw ValidationError("--dtype must be f32, f16 or bf16, not \"\(dtype)\"") }
+    }
+
+    func run() throws {
+        try runReporting {
+            let target: BuildRequest.Target
+            if let name {
+                target = .named(try Reference(parsing: name))
+            } else {
+                target = .explicit(
+                    base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
+                    adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) })
+            }
+            let request = BuildRequest(target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)))
+            let result = try global.registry().build(request, progress: TerminalProgress())
+            for note in result.notes { Terminal.error("loom: note: \(note)") }
+            if json {
+                var o = JSONObject()
+                o["path"] = .string(result.path)
+                o["key"] = .string(result.artifact.key)
+                o["cached"] = .bool(result.cached)
+                o["waited"] = .bool(result.waited)
+                o["dtype"] = .string(result.artifact.dtype)
+                o["size"] = .int(result.artifact.totalSize)
+                o["base"] = .string(result.artifact.baseDigest)
+                o["adapters"] = .array(result.artifact.inputs.map { .object(["digest": .string($0.adapterDigest), "weight": .double($0.weight)]) })
+                o["notes"] = .array(result.notes.map { .string($0) })
+                Terminal.out(JSONWriter.canonical.string(.object(o)))
+            } else {
+                if Terminal.stderrIsTerminal {
+                    Terminal.error("loom: \(result.cached ? "cached" : "built") \(result.artifact.key) (\(result.artifact.dtype), \(Format.bytes(result.artifact.totalSize)))")
+                }
+                Terminal.out(result.path)
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import LoomJSON
+import Registry
+
+struct RemoveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rm",
+        abstract: "Remove a base or adapter version from the catalog (its blobs are left for gc).",
+        discussion: """
+            Artifacts built from it stay: they name their inputs by digest. A base that adapters still use is
+            refused unless --cascade removes those adapters too.
+
+            Examples:
+              loom rm adapter llama-qv@1
+              loom rm base llama-tiny --cascade
+            """)
+
+    @Argument(help: "base or adapter.")
+    var kind: Kind
+
+    @Argument(help: "NAME or NAME@VERSION (a bare name removes the latest version).")
+    var name: String
+
+    @Flag(help: "Removing a base also removes the adapters registered on it.")
+    var cascade = false
+
+    @Flag(help: "Print what was removed as JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable {
+        case base, adapter
+    }
+
+    func run() throws {
+        try runReporting {
+            let reference = try Reference(parsing: name)
+            let removal = try global.registry().remove(kind == .base ? .base : .adapter, reference, cascade: cascade)
+            if json {
+                Terminal.out(JSONWriter.canonical.string(.object(["removed": .array(removal.removed.map { .string($0) })])))
+            } else {
+                for r in removal.removed { Terminal.out("removed \(r)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import LoomJSON
+import Registry
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show everything recorded about a base, an adapter or an artifact.",
+        discussion: """
+            For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha patterns,
+            every adapted module with its scaling, files and digests, and its base.
+
+            Examples:
+              loom show llama-qv
+              loom show llama-tiny@1 --json
+              loom show sha256:3f2a9c…   (an artifact key or a unique prefix)
+            """)
+
+    @Argument(help: "NAME, NAME@VERSION, or an artifact key.")
+    var name: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReporting {
+            let registry = try global.registry()
+            let shown = try registry.show(name)
+            switch shown {
+            case .base(let b, let files, let tensorCount, let adapters):
+                var o = RecordJSON.base(b)
+                o["kind"] = .string("base")
+                o["tensors"] = .int(tensorCount)
+                o["files"] = RecordJSON.files(files)
+                o["adapters"] = .array(adapters.map { .string($0.reference) })
+                emit(o)
+            case .adapter(let a, let files):
+                var o = RecordJSON.adapter(a)
+                o["kind"] = .string("adapter")
+                o["files"] = RecordJSON.files(files)
+                o["summary"] = a.summary
+                o["config"] = a.config
+                emit(o)
+            case .artifact(let a):
+                var o = RecordJSON.artifact(a, path: registry.artifactPath(a))
+                o["kind"] = .string("artifact")
+                o["files"] = RecordJSON.files(a.files ?? [])
+                o["provenance"] = a.provenance
+                emit(o)
+            }
+        }
+    }
+
+    private func emit(_ o: JSONObject) {
+        if json {
+            Terminal.out(JSONWriter.canonical.string(.object(o)))
+        } else {
+            Terminal.out(HumanJSON.render(.object(o)))
+        }
+    }
+}
+
+/// Renders JSON as indented `key: value` lines for people.
+enum HumanJSON {
+    static func render(_ value: JSONValue, indent: Int = 0) -> String {
+        let pad = String(repeating: "  ", count: indent)
+        switch value {
+        case .object(let o):
+            return o.members.map { m in
+                switch m.value {
+                case .object(let inner) where inner.count > 0: return "\(pad)\(m.key):\n" + render(m.value, indent: indent + 1)
+                case .array(let items) where items.contains(where: { $0.objectValue != nil }):
+                    return "\(pad)\(m.key):\n" + items.map { item in
+                        let body = render(item, indent: indent + 2)
+                        return "\(pad)  -\n" + body
+                    }.joined(separator: "\n")
+                default: return "\(pad)\(m.key): \(scalar(m.value))"
+                }
+            }.joined(separator: "\n")
+        default:
+            return pad + scalar(value)
+        }
+    }
+
+    private static func scalar(_ v: JSONValue) -> String {
+        switch v {
+        case .string(let s): return s
+        case .null: return "-"
+        default: return JSONWriter.canonical.string(v)
+        }
+    }
+}

@@ -1,0 +1,61 @@
+public import ArgumentParser
+import Registry
+
+/// The `loom` command: a registry and artifact store for model adapters.
+public struct Loom: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "loom",
+        abstract: "A registry and artifact store for model adapters: register bases and PEFT adapters, build merged models, cache and audit them.",
+        discussion: """
+            Examples:
+              loom base add ./llama-3-8b --name llama3
+              loom adapter add ./sql-lora --name sql          # base taken from adapter_config.json
+              loom build sql --json                           # merged model directory, cached by inputs
+              loom build --base llama3 --adapter sql:0.7 --adapter style:0.3 --dtype bf16
+              loom ls
+              loom --store /data/loom ls adapters --json
+
+            The store is ./Store unless --store PATH or $LOOM_STORE says otherwise; it is created on the first write.
+            Exit codes: 0 ok, 1 I/O or internal error, 2 not found, 3 invalid input, 4 conflict, 64 usage;
+            verify exits 16 + 1 (bad blob) + 2 (bad reference) + 4 (catalog integrity) + 8 (event chain).
+            """,
+        version: LoomVersion.current,
+        subcommands: [
+            BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self,
+        ]
+    )
+
+    public init() {}
+
+    /// Moves global options given before the subcommand (`loom --store X ls`) after it, where every
+    /// subcommand parses them, so both positions work.
+    public static func normalizedArguments(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first, first.hasPrefix("--") {
+            if first == "--store", rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--store=") || first == "--verbose" {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, !rest.isEmpty else { return arguments }
+        // Insert after the subcommand path (the leading words that are not options).
+        var path: [String] = []
+        while let word = rest.first, !word.hasPrefix("-"), path.count < 2, isCommandWord(word, after: path) {
+            path.append(word)
+            rest = rest.dropFirst()
+        }
+        return path + leading + Array(rest)
+    }
+
+    private static func isCommandWord(_ word: String, after path: [String]) -> Bool {
+        let groups: [String: Set<String>] = ["base": ["add"], "adapter": ["add"], "recipe": ["add", "ls", "rm"]]
+        if path.isEmpty { return true }
+        return groups[path[0]]?.contains(word) ?? false
+    }
+}

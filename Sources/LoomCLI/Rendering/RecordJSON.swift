@@ -1,0 +1,53 @@
+import Catalog
+import Foundation
+import LoomJSON
+import Registry
+
+/// The JSON shapes of `--json` output (DESIGN.md "JSON"): full digests, ISO-8601 times, stable field order.
+enum RecordJSON {
+    static func time(_ date: Date) -> JSONValue { .string(Timestamps.iso(date)) }
+
+    static func files(_ files: [FileEntry]) -> JSONValue {
+        .array(files.map { .object(["path": .string($0.path), "digest": .string($0.digest), "size": .int($0.size)]) })
+    }
+
+    static func base(_ b: BaseRecord) -> JSONObject {
+        [
+            "name": .string(b.name), "version": .int(b.version), "ref": .string("\(b.name)@\(b.version)"),
+            "digest": .string(b.manifestDigest), "architecture": b.architecture.map { .string($0) } ?? .null,
+            "model_type": b.modelType.map { .string($0) } ?? .null, "dtype": .string(b.dtype),
+            "parameters": .int(b.parameterCount), "size": .int(b.totalSize), "tie_word_embeddings": .bool(b.tieWordEmbeddings),
+            "source": b.source.map { .string($0) } ?? .null, "created_at": time(b.createdAt),
+        ]
+    }
+
+    static func adapter(_ a: AdapterRecord) -> JSONObject {
+        [
+            "name": .string(a.name), "version": .int(a.version), "ref": .string(a.reference), "digest": .string(a.manifestDigest),
+            "base": .string(a.baseReference), "peft_type": .string(a.peftType), "r": a.r.map { .int($0) } ?? .null,
+            "lora_alpha": a.loraAlpha.map { .double($0) } ?? .null, "use_rslora": .bool(a.useRslora), "use_dora": .bool(a.useDora),
+            "target_modules": a.targetModules, "rank_pattern": a.rankPattern, "alpha_pattern": a.alphaPattern,
+            "size": .int(a.totalSize), "source": a.source.map { .string($0) } ?? .null, "created_at": time(a.createdAt),
+        ]
+    }
+
+    static func artifact(_ a: ArtifactRecord, path: String?) -> JSONObject {
+        var o: JSONObject = [
+            "key": .string(a.key), "path": path.map { .string($0) } ?? .null, "name": .string(Names.artifactLabel(a)),
+            "base": .string(a.baseDigest), "dtype": .string(a.dtype), "engine_version": .string(a.engineVersion),
+            "size": .int(a.totalSize), "pinned": .bool(a.pinned), "created_at": time(a.createdAt), "last_used_at": time(a.lastUsedAt),
+        ]
+        o["adapters"] = .array(a.inputs.map { .object(["digest": .string($0.adapterDigest), "weight": .double($0.weight)]) })
+        return o
+    }
+}
+
+extension Names {
+    /// How an artifact is named for people: the recipe name, else the adapters as asked (`a:0.7 + b:0.3`).
+    static func artifactLabel(_ a: ArtifactRecord) -> String {
+        let asked = a.provenance["asked"]
+        if let recipe = asked?["recipe"]?.stringValue { return recipe }
+        let adapters = asked?["adapters"]?.arrayValue?.compactMap { $0["asked"]?.stringValue } ?? []
+        return adapters.isEmpty ? "-" : adapters.joined(separator: " + ")
+    }
+}

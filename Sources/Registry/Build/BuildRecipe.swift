@@ -1,0 +1,70 @@
+import BlobStore
+import Catalog
+import LoomJSON
+import Merge
+
+/// A build with every input resolved to its digest: what the cache key hashes.
+///
+/// The canonical recipe is compact canonical JSON:
+/// `{"schema":"loom.recipe/1","engine":…,"base":"sha256:…","dtype":"bf16","adapters":[{"digest":"sha256:…","weight":1.0},…]}`
+/// with adapters sorted by (digest, weight). Sorting is sound because the merge applies low-rank terms
+/// in that same canonical order (``MergePlan``), so the output bytes do not depend on the order asked.
+/// The key is `sha256` of those bytes.
+struct BuildRecipe {
+    static let schema = "loom.recipe/1"
+
+    struct Input {
+        var adapter: AdapterRecord
+        var weight: Double
+        /// The reference as the user wrote it (`sql@2:0.5`).
+        var asked: String
+    }
+
+    let base: BaseRecord
+    /// In the order asked.
+    let inputs: [Input]
+    let dtype: ModelDType
+    /// The recipe name when built from a named recipe.
+    let recipeName: String?
+
+    init(base: BaseRecord, inputs: [Input], dtype: ModelDType, recipeName: String? = nil) {
+        self.base = base
+        self.inputs = inputs.map { var i = $0; i.weight = i.weight == 0 ? 0 : i.weight; return i }  // no -0 in keys
+        self.dtype = dtype
+        self.recipeName = recipeName
+    }
+
+    /// Inputs in canonical order.
+    var canonicalInputs: [Input] {
+        inputs.sorted { ($0.adapter.manifestDigest, $0.weight) < ($1.adapter.manifestDigest, $1.weight) }
+    }
+
+    var canonical: JSONValue {
+        .object([
+            "schema": .string(Self.schema),
+            "engine": .string(MergePlan.engineVersion),
+            "base": .string(base.manifestDigest),
+            "dtype": .string(dtype.rawValue),
+            "adapters": .array(canonicalInputs.map { .object(["digest": .string($0.adapter.manifestDigest), "weight": .double($0.weight)]) }),
+        ])
+    }
+
+    var key: Digest { Digest(hashing: JSONWriter.canonical.bytes(canonical)) }
+
+    /// What the user asked for, with what each name resolved to (provenance).
+    var asked: JSONValue {
+        var o = JSONObject()
+        if let recipeName { o["recipe"] = .string(recipeName) }
+        o["base"] = .object([
+            "name": .string(base.name), "version": .int(base.version), "digest": .string(base.manifestDigest),
+        ])
+        o["adapters"] = .array(inputs.map { i in
+            .object([
+                "asked": .string(i.asked), "name": .string(i.adapter.name), "version": .int(i.adapter.version),
+                "digest": .string(i.adapter.manifestDigest), "weight": .double(i.weight),
+            ])
+        })
+        o["dtype"] = .string(dtype.rawValue)
+        return .object(o)
+    }
+}

@@ -1,0 +1,88 @@
+import BlobStore
+import Foundation
+import LoomFaults
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Makes `artifacts/<hex>/`: a model directory of relative symlinks into `blobs/`, which transformers'
+/// `from_pretrained` loads like any other.
+///
+/// Atomic: the directory is assembled under a temporary name and renamed into place, so a reader (or
+/// a crash) never sees a partial directory. Idempotent: a complete directory is left as it is; an
+/// incomplete or stale one is replaced. Safe across processes (the loser of a rename race discards its copy).
+struct Materializer {
+    let registry: Registry
+
+    /// The materialized directory of an artifact with key digest `key`.
+    func path(for key: Digest) -> String { registry.artifactsDirectory + "/" + key.hex }
+
+    /// Whether the directory exists with exactly a correct link per file.
+    func isComplete(_ key: Digest, files: [Manifest.Entry]) -> Bool {
+        let dir = path(for: key)
+        for file in files {
+            let link = dir + "/" + file.path
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link),
+                target == relativeTarget(file.path, digest: file.digest), registry.blobs.contains(file.digest)
+            else { return false }
+        }
+        let listed = (try? FileManager.default.subpathsOfDirectory(atPath: dir)) ?? []
+        let expected = Set(files.map(\.path))
+        return listed.allSatisfy { expected.contains($0) || expected.contains(where: { e in e.hasPrefix($0 + "/") }) }
+    }
+
+    func relativeTarget(_ path: String, digest: Digest) -> String {
+        let depth = path.split(separator: "/").count + 1
+        return String(repeating: "../", count: depth) + "blobs/sha256/" + digest.hex.prefix(2) + "/" + digest.hex
+    }
+
+    /// Ensures the directory exists and is complete; returns its absolute path.
+    ///
+    /// - Throws: ``RegistryError`` (`.io`).
+    @discardableResult
+    func materialize(_ key: Digest, files: [Manifest.Entry]) throws(RegistryError) -> String {
+        let final = path(for: key)
+        if isComplete(key, files: files) { return final }
+        let fm = FileManager.default
+        let temp = registry.artifactsDirectory + "/.tmp-\(key.hex.prefix(16))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            try fm.createDirectory(atPath: temp, withIntermediateDirectories: true)
+            for file in files {
+                let link = temp + "/" + file.path
+                let parent = (link as NSString).deletingLastPathComponent
+                if parent != temp { try fm.createDirectory(atPath: parent, withIntermediateDirectories: true) }
+                try fm.createSymbolicLink(atPath: link, withDestinationPath: relativeTarget(file.path, digest: file.digest))
+            }
+        } catch {
+            try? fm.removeItem(atPath: temp)
+            throw .io("cannot materialize artifact \(key): \(error.localizedDescription)")
+        }
+        Fault.point("materialize.before-rename")
+        if rename(temp, final) != 0 {
+            // Someone else materialized it first, or a stale directory is in the way.
+            if isComplete(key, files: files) {
+                try? fm.removeItem(atPath: temp)
+                return final
+            }
+            let trash = registry.artifactsDirectory + "/.trash-\(key.hex.prefix(16))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            guard rename(final, trash) == 0 || errno == ENOENT, rename(temp, final) == 0 else {
+                let reason = String(cString: strerror(errno))
+                try? fm.removeItem(atPath: temp)
+                throw .io("cannot materialize artifact \(key) at \(final): \(reason)")
+            }
+            try? fm.removeItem(atPath: trash)
+        }
+        Fault.point("materialize.after-rename")
+        return final
+    }
+
+    /// Removes an artifact's directory (gc). Idempotent.
+    func remove(_ key: Digest) {
+        let fm = FileManager.default
+        let final = path(for: key)
+        guard fm.fileExists(atPath: final) else { return }
+        let trash = registry.artifactsDirectory + "/.trash-\(key.hex.prefix(16))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        if rename(final, trash) == 0 { try? fm.removeItem(atPath: trash) }
+    }
+}

@@ -1,0 +1,132 @@
+import BlobStore
+package import Catalog
+import Foundation
+import LoomFaults
+import LoomJSON
+import Merge
+import Safetensors
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What to build.
+package struct BuildRequest: Sendable {
+    package enum Target: Sendable {
+        /// A recipe name, or an adapter name (merged into the base it was registered on).
+        case named(Reference)
+        /// A base and weighted adapters; a nil base means the adapters' common registered base.
+        case explicit(base: Reference?, adapters: [WeightedReference])
+    }
+
+    package var target: Target
+    /// Nil: the base's dtype (or the recipe's).
+    package var dtype: ModelDType?
+
+    package init(target: Target, dtype: ModelDType? = nil) {
+        self.target = target
+        self.dtype = dtype
+    }
+}
+
+/// The outcome of a build.
+package struct BuildResult: Sendable {
+    /// Absolute path of the materialized model directory.
+    package var path: String
+    package var artifact: ArtifactRecord
+    /// True when no merge ran in this call (the artifact was cached, or another process built it).
+    package var cached: Bool
+    /// True when this call waited for another builder of the same key.
+    package var waited: Bool
+    package var notes: [String]
+}
+
+extension Registry {
+    /// How long a build lease lasts without renewal; renewed after every shard.
+    static let buildLeaseTTL: TimeInterval = 3600
+
+    /// Builds (or finds in the cache) the merged model for `request`.
+    ///
+    /// Resolves names to digests and the cache key; a hit whose blobs are present only updates its
+    /// last-used time. A miss takes the build lease for the key (waiting while another live process holds
+    /// it, taking it over once the holder is gone or the lease expired), streams the merge into blobs,
+    /// commits the artifact in one transaction, and materializes `artifacts/<key>/`.
+    ///
+    /// - Throws: ``RegistryError``. A failed build leaves no artifact row; blobs it wrote are unreferenced
+    ///   and collected by gc.
+    package func build(_ request: BuildRequest, progress: any ProgressSink = SilentProgress()) throws(RegistryError) -> BuildResult {
+        guard let existing = try existingCatalog() else {
+            throw .notFound("the store \(root) is empty: register a base and an adapter first")
+        }
+        let recipe = try resolve(request, catalog: existing)
+        let catalog = try writableCatalog()
+        let key = recipe.key
+        if let hit = try cacheHit(key, catalog: catalog) { return hit }
+
+        let leaseName = "build:" + key.description
+        var waited = false
+        while true {
+            let outcome: LeaseOutcome
+            do {
+                outcome = try catalog.acquireLease(name: leaseName, ttl: Self.buildLeaseTTL, isStale: Self.holderIsGone)
+            } catch {
+                throw RegistryError(error)
+            }
+            if case .acquired = outcome { break }
+            if case .held(let lease) = outcome, !waited {
+                progress.note("waiting for \(lease.holderHost) pid \(lease.holderPID), which is building \(key)")
+            }
+            waited = true
+            usleep(100_000)
+            if var hit = try cacheHit(key, catalog: catalog) {
+                hit.waited = true
+                return hit
+            }
+        }
+        defer { try? catalog.releaseLease(name: leaseName) }
+        if var hit = try cacheHit(key, catalog: catalog) {
+            hit.waited = waited
+            return hit
+        }
+        return try merge(recipe, key: key, catalog: catalog, leaseName: leaseName, waited: waited, progress: progress)
+    }
+
+    /// The artifact for `key` when it exists with all its blobs; touches its last-used time and makes
+    /// sure its directory is materialized. An artifact whose blobs are gone is dropped so it can be rebuilt.
+    func cacheHit(_ key: Digest, catalog: Catalog) throws(RegistryError) -> BuildResult? {
+        do {
+            guard let artifact = try catalog.artifact(key: key.description) else { return nil }
+            let entries = try manifestEntries(artifact)
+            guard entries.allSatisfy({ blobs.contains($0.digest) }) else {
+                try catalog.deleteArtifact(key: key.description, reason: "blobs missing; rebuilding")
+                return nil
+            }
+            try catalog.touchArtifact(key: key.description)
+            let path = try Materializer(registry: self).materialize(key, files: entries)
+            return BuildResult(path: path, artifact: artifact, cached: true, waited: false, notes: [])
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+
+    func manifestEntries(_ artifact: ArtifactRecord) throws(RegistryError) -> [Manifest.Entry] {
+        var out: [Manifest.Entry] = []
+        for f in artifact.files ?? [] {
+            guard let d = Digest(parsing: f.digest) else { throw .internal("bad digest \(f.digest) in artifact \(artifact.key)") }
+            out.append(.init(path: f.path, digest: d, size: f.size))
+        }
+        return out
+    }
+
+    /// True when a lease's holder cannot be running any more: a pid that no longer exists on this host.
+    static let holderIsGone: @Sendable (LeaseRecord) -> Bool = { lease in
+        guard lease.holderHost == ProcessInfo.processInfo.hostName || lease.holderHost == Self.hostName else { return false }
+        return kill(pid_t(lease.holderPID), 0) != 0 && errno == ESRCH
+    }
+
+    static var hostName: String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count)
+        return String(cString: buffer)
+    }
+}

@@ -1,0 +1,193 @@
+import BlobStore
+import Catalog
+import Foundation
+import LoomFaults
+import LoomJSON
+import Merge
+import Safetensors
+
+/// loom's version, recorded in every artifact's provenance.
+public enum LoomVersion {
+    public static let current = "0.1.0"
+}
+
+extension Registry {
+    /// Resolves a request to digests: the base, the weighted adapters and the output dtype.
+    func resolve(_ request: BuildRequest, catalog: Catalog) throws(RegistryError) -> BuildRecipe {
+        do {
+            switch request.target {
+            case .named(let reference):
+                if let recipe = try namedRecipe(reference, catalog: catalog, dtype: request.dtype) { return recipe }
+                guard let adapter = try catalog.adapter(name: reference.name, version: reference.version) else {
+                    throw RegistryError.notFound("no recipe or adapter named \(reference) is registered")
+                }
+                guard let base = try catalog.base(id: adapter.baseID) else {
+                    throw RegistryError.internal("adapter \(adapter.reference) has no base row")
+                }
+                return BuildRecipe(
+                    base: base, inputs: [.init(adapter: adapter, weight: 1, asked: reference.description)],
+                    dtype: try request.dtype ?? defaultDType(base))
+            case .explicit(let baseReference, let adapters):
+                guard !adapters.isEmpty else { throw RegistryError.invalid("a build needs at least one --adapter") }
+                var inputs: [BuildRecipe.Input] = []
+                for a in adapters {
+                    guard let record = try catalog.adapter(name: a.reference.name, version: a.reference.version) else {
+                        throw RegistryError.notFound("adapter \(a.reference) is not registered")
+                    }
+                    inputs.append(.init(adapter: record, weight: a.weight, asked: a.description))
+                }
+                let base: BaseRecord
+                if let baseReference {
+                    guard let b = try catalog.base(name: baseReference.name, version: baseReference.version) else {
+                        throw RegistryError.notFound("base \(baseReference) is not registered")
+                    }
+                    base = b
+                } else {
+                    let ids = Set(inputs.map(\.adapter.baseID))
+                    guard ids.count == 1, let id = ids.first, let b = try catalog.base(id: id) else {
+                        throw RegistryError.invalid("the adapters were registered on different bases; pass --base NAME")
+                    }
+                    base = b
+                }
+                return BuildRecipe(base: base, inputs: inputs, dtype: try request.dtype ?? defaultDType(base))
+            }
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+
+    func defaultDType(_ base: BaseRecord) throws(RegistryError) -> ModelDType {
+        guard let d = ModelDType(rawValue: base.dtype) else {
+            throw .invalid("base \(base.name)@\(base.version) is stored as \(base.dtype); pass --dtype f32, f16 or bf16")
+        }
+        return d
+    }
+
+    /// Runs the merge for a resolved recipe under its lease and commits the artifact.
+    func merge(
+        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
+    ) throws(RegistryError) -> BuildResult {
+        let started = clock()
+        let base = recipe.base
+        let (model, config) = try BaseModelLoader(registry: self).load(base, catalog: catalog)
+        var opened: [SafetensorsFile] = []
+        defer { for f in opened { f.close() } }
+        var planInputs: [MergePlan.Input] = []
+        for input in recipe.inputs {
+            let (adapterConfig, weights) = try openAdapter(input.adapter, catalog: catalog)
+            opened.append(weights)
+            let descriptors = weights.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
+            do {
+                let analysis = try AdapterAnalysis(config: adapterConfig, tensors: descriptors, base: model)
+                planInputs.append(.init(analysis: analysis, weight: input.weight, digest: input.adapter.manifestDigest))
+            } catch {
+                throw .invalid("adapter \(input.adapter.reference) does not apply to base \(base.name)@\(base.version): \(error.message)")
+            }
+        }
+        let plan: MergePlan
+        do {
+            plan = try MergePlan(base: model, inputs: planInputs)
+        } catch {
+            throw .invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
+        }
+        let adaptersJSON = JSONWriter.canonical.string(recipe.canonical["adapters"] ?? .array([]))
+        let metadata = [
+            ("format", "pt"), ("loom.key", key.description), ("loom.base", base.manifestDigest),
+            ("loom.adapters", adaptersJSON), ("loom.dtype", recipe.dtype.rawValue), ("loom.engine", MergePlan.engineVersion),
+        ]
+        let baseFiles: [FileEntry]
+        let baseTensors: [TensorEntry]
+        do {
+            baseFiles = try catalog.baseFiles(baseID: base.id)
+            baseTensors = try catalog.baseTensors(baseID: base.id)
+        } catch {
+            throw RegistryError(error)
+        }
+        var writer = ArtifactWriter(
+            registry: self, baseFiles: baseFiles, baseTensors: baseTensors, baseConfig: config, plan: plan,
+            adapters: opened, dtype: recipe.dtype, metadata: metadata)
+        let entries = try writer.write(progress: progress) { () throws(RegistryError) in
+            do {
+                try catalog.renewLease(name: leaseName, ttl: Self.buildLeaseTTL)
+            } catch {
+                throw RegistryError(error)
+            }
+        }
+        let finished = clock()
+        Fault.point("build.before-commit")
+        let manifest = Manifest(entries)
+        let provenance = provenanceJSON(recipe, key: key, plan: plan, manifest: manifest, started: started, finished: finished)
+        let record: ArtifactRecord
+        do {
+            (record, _) = try catalog.insertArtifact(
+                NewArtifact(
+                    key: key.description, recipe: recipe.canonical, baseDigest: base.manifestDigest, dtype: recipe.dtype.rawValue,
+                    engineVersion: MergePlan.engineVersion, totalSize: manifest.totalSize, provenance: provenance),
+                inputs: recipe.canonicalInputs.enumerated().map {
+                    ArtifactInput(position: $0.offset, adapterDigest: $0.element.adapter.manifestDigest, weight: $0.element.weight)
+                },
+                files: manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) })
+        } catch {
+            throw RegistryError(error)
+        }
+        Fault.point("build.after-commit")
+        let path = try Materializer(registry: self).materialize(key, files: manifest.entries)
+        return BuildResult(path: path, artifact: record, cached: false, waited: waited, notes: plan.notes)
+    }
+
+    /// An adapter's parsed config and its mmapped weights, from the store.
+    func openAdapter(_ adapter: AdapterRecord, catalog: Catalog) throws(RegistryError) -> (AdapterConfig, SafetensorsFile) {
+        let files: [FileEntry]
+        do {
+            files = try catalog.adapterFiles(adapterID: adapter.id)
+        } catch {
+            throw RegistryError(error)
+        }
+        guard let configEntry = files.first(where: { $0.path == "adapter_config.json" }), let configDigest = Digest(parsing: configEntry.digest),
+            let weightsEntry = files.first(where: { $0.path == "adapter_model.safetensors" }),
+            let weightsDigest = Digest(parsing: weightsEntry.digest)
+        else { throw .internal("adapter \(adapter.reference) has an incomplete manifest") }
+        let bytes = try readSmallFile(blobs.path(of: configDigest), shown: "adapter_config.json of \(adapter.reference)")
+        do {
+            let config = try AdapterConfig.parse(bytes)
+            let weights = try SafetensorsFile(path: blobs.path(of: weightsDigest))
+            return (config, weights)
+        } catch {
+            throw .io("cannot open adapter \(adapter.reference) from the store: \(error) (run `loom verify`)")
+        }
+    }
+
+    func provenanceJSON(
+        _ recipe: BuildRecipe, key: Digest, plan: MergePlan, manifest: Manifest, started: Date, finished: Date
+    ) -> JSONValue {
+        var o = JSONObject()
+        o["key"] = .string(key.description)
+        o["asked"] = recipe.asked
+        o["recipe"] = recipe.canonical
+        o["base"] = .object([
+            "name": .string(recipe.base.name), "version": .int(recipe.base.version), "digest": .string(recipe.base.manifestDigest),
+            "architecture": recipe.base.architecture.map { .string($0) } ?? .null,
+            "model_type": recipe.base.modelType.map { .string($0) } ?? .null, "dtype": .string(recipe.base.dtype),
+        ])
+        o["adapters"] = .array(recipe.inputs.map { i in
+            let a = i.adapter
+            return .object([
+                "name": .string(a.name), "version": .int(a.version), "digest": .string(a.manifestDigest), "weight": .double(i.weight),
+                "peft_type": .string(a.peftType), "r": a.r.map { .int($0) } ?? .null,
+                "lora_alpha": a.loraAlpha.map { .double($0) } ?? .null, "use_rslora": .bool(a.useRslora), "use_dora": .bool(a.useDora),
+                "target_modules": a.targetModules, "rank_pattern": a.rankPattern, "alpha_pattern": a.alphaPattern,
+            ])
+        })
+        o["dtype"] = .string(recipe.dtype.rawValue)
+        o["engine_version"] = .string(MergePlan.engineVersion)
+        o["loom_version"] = .string(LoomVersion.current)
+        o["host"] = .string(Self.hostName)
+        o["user"] = .string(ProcessInfo.processInfo.environment["USER"] ?? NSUserName())
+        o["pid"] = .int(Int(getpid()))
+        o["started_at"] = .string(Timestamps.iso(started))
+        o["finished_at"] = .string(Timestamps.iso(finished))
+        o["files"] = .array(manifest.entries.map { .object(["path": .string($0.path), "digest": .string($0.digest.description), "size": .int($0.size)]) })
+        o["notes"] = .array(plan.notes.map { .string($0) })
+        return .object(o)
+    }
+}

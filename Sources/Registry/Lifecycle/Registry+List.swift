@@ -1,0 +1,71 @@
+import Foundation
+package import Catalog
+
+/// Everything `loom ls` shows.
+package struct Listing: Sendable {
+    package var bases: [BaseRecord] = []
+    package var adapters: [AdapterRecord] = []
+    package var artifacts: [ArtifactRecord] = []
+}
+
+/// One registered thing, with what `loom show` reports about it.
+package enum Shown: Sendable {
+    case base(BaseRecord, files: [FileEntry], tensorCount: Int, adapters: [AdapterRecord])
+    case adapter(AdapterRecord, files: [FileEntry])
+    case artifact(ArtifactRecord)
+}
+
+extension Registry {
+    /// Lists bases, adapters and artifacts (all versions). An absent store lists nothing and is not created.
+    package func list() throws(RegistryError) -> Listing {
+        guard let catalog = try existingCatalog() else { return Listing() }
+        do {
+            return Listing(bases: try catalog.bases(), adapters: try catalog.adapters(), artifacts: try catalog.artifacts())
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+
+    /// Everything recorded about a base, adapter (by `NAME[@V]`) or artifact (by key or key prefix).
+    package func show(_ text: String) throws(RegistryError) -> Shown {
+        guard let catalog = try existingCatalog() else { throw .notFound("nothing named \(Names.quoted(text)) is registered (the store is empty)") }
+        do {
+            if let artifact = try findArtifact(text, catalog: catalog) { return .artifact(artifact) }
+            let reference = try Reference(parsing: text)
+            if let base = try catalog.base(name: reference.name, version: reference.version) {
+                let tensors = try catalog.baseTensors(baseID: base.id)
+                return .base(base, files: try catalog.baseFiles(baseID: base.id), tensorCount: tensors.count, adapters: try catalog.adapters(baseID: base.id))
+            }
+            if let adapter = try catalog.adapter(name: reference.name, version: reference.version) {
+                return .adapter(adapter, files: try catalog.adapterFiles(adapterID: adapter.id))
+            }
+            throw RegistryError.notFound("nothing named \(reference) is registered")
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+
+    /// The artifact whose key is `text` (`sha256:<hex>`, bare hex, or a unique prefix of ≥ 8 hex digits).
+    func findArtifact(_ text: String, catalog: Catalog) throws(RegistryError) -> ArtifactRecord? {
+        let hex = text.hasPrefix("sha256:") ? String(text.dropFirst(7)) : text
+        guard hex.count >= 8, hex.count <= 64, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
+        do {
+            if hex.count == 64 { return try catalog.artifact(key: "sha256:" + hex) }
+            let matches = try catalog.artifacts().filter { $0.key.hasPrefix("sha256:" + hex) }
+            guard matches.count <= 1 else { throw RegistryError.invalid("key prefix \(hex) is ambiguous (\(matches.count) artifacts)") }
+            guard let m = matches.first else { return nil }
+            return try catalog.artifact(key: m.key)
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+}
+
+extension Registry {
+    /// The materialized directory of an artifact, when it exists on disk.
+    package func artifactPath(_ artifact: ArtifactRecord) -> String? {
+        let hex = artifact.key.hasPrefix("sha256:") ? String(artifact.key.dropFirst(7)) : artifact.key
+        let path = artifactsDirectory + "/" + hex
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+}

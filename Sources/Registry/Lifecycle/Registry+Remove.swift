@@ -1,0 +1,25 @@
+package import Catalog
+
+extension Registry {
+    /// What `loom rm` can remove.
+    package enum RemovableKind: String, Sendable, CaseIterable {
+        case base, adapter
+    }
+
+    /// Removes a base or adapter version (the latest when no version is given).
+    ///
+    /// Rows only: blobs are left for gc, and artifacts built from it stay (they name inputs by digest).
+    /// A base that adapters still reference is refused unless `cascade` removes those adapters too.
+    /// - Throws: ``RegistryError`` `.notFound`, or `.conflict` naming the referencing adapters.
+    package func remove(_ kind: RemovableKind, _ reference: Reference, cascade: Bool) throws(RegistryError) -> Removal {
+        guard let catalog = try existingCatalog() else { throw .notFound("\(kind.rawValue) \(reference) is not registered (the store is empty)") }
+        do {
+            switch kind {
+            case .base: return try catalog.removeBase(name: reference.name, version: reference.version, cascade: cascade)
+            case .adapter: return try catalog.removeAdapter(name: reference.name, version: reference.version)
+            }
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import BlobStore
+package import Catalog
+import Foundation
+import LoomJSON
+import Merge
+import Safetensors
+
+/// The outcome of `adapter add`.
+package struct AdapterRegistration: Sendable {
+    package var record: AdapterRecord
+    /// False when identical content was already registered under this name (nothing was written).
+    package var created: Bool
+    package var notes: [String]
+}
+
+extension Registry {
+    /// Registers the PEFT adapter directory at `directory` as a new version of adapter `name`.
+    ///
+    /// Validates everything before storing anything (DESIGN.md "register adapter"): the config
+    /// (unmergeable variants refused naming the field), every tensor key against the base (accounted
+    /// for, both factors present, shapes agreeing with the rank and the base layer's layout), and every
+    /// value (no NaN or Inf). The base is `base` when given, else the registered base named by
+    /// `base_model_name_or_path` (the name itself, or its last path component).
+    /// Idempotent: identical content against the same base under the same name changes nothing.
+    ///
+    /// - Throws: ``RegistryError``; a refused adapter leaves the catalog and blobs as they were.
+    package func registerAdapter(
+        directory: String, name: String, base baseReference: Reference?, progress: any ProgressSink = SilentProgress()
+    ) throws(RegistryError) -> AdapterRegistration {
+        try Names.validate(name)
+        let dir = try ModelDirectory(directory)
+        guard let configFile = dir.file("adapter_config.json") else {
+            throw .invalid("\(directory) has no adapter_config.json: not a PEFT adapter directory")
+        }
+        guard let weightsFile = dir.file("adapter_model.safetensors") else {
+            if dir.file("adapter_model.bin") != nil {
+                throw .invalid("\(directory) holds only adapter_model.bin (a pickle): loom never unpickles weights; save the adapter with safe_serialization=True")
+            }
+            if dir.files.contains(where: { $0.relativePath.hasPrefix("adapter_model-") && $0.relativePath.hasSuffix(".safetensors") }) {
+                throw .invalid("\(directory) holds a sharded adapter_model-*.safetensors, which PEFT itself cannot load; save it unsharded")
+            }
+            throw .invalid("\(directory) has no adapter_model.safetensors")
+        }
+        let configBytes = try readSmallFile(configFile.resolvedPath, shown: "\(directory)/adapter_config.json")
+        let config: AdapterConfig
+        do {
+            config = try AdapterConfig.parse(configBytes)
+        } catch {
+            throw .invalid("\(directory)/adapter_config.json: \(error.message.replacingOccurrences(of: "adapter_config.json: ", with: ""))")
+        }
+
+        let catalog = try existingCatalog()
+        let base = try resolveBase(for: config, explicit: baseReference, catalog: catalog, directory: directory)
+        guard let catalog else { throw .internal("a base resolved without a catalog") }
+        let (model, _) = try BaseModelLoader(registry: self).load(base, catalog: catalog)
+
+        // Validate the source file completely (header, keys, shapes, values) and hash it in the same
+        // read, so the copy below can insist on exactly these bytes.
+        let shown = "\(directory)/adapter_model.safetensors"
+        let checked = try checkAdapterWeights(path: weightsFile.resolvedPath, shown: shown, config: config, base: model)
+
+        let weights: IngestResult
+        let configBlob: IngestResult
+        do {
+            progress.begin("storing \(name)", total: weightsFile.size)
+            defer { progress.end() }
+            configBlob = try blobs.ingest(bytes: configBytes, expecting: nil)
+            weights = try blobs.ingest(contentsOf: weightsFile.resolvedPath, expecting: checked.digest, progress: { progress.advance(to: $0) })
+        } catch {
+            throw RegistryError(.invalid, "cannot store \(shown): \(error) (did it change while being registered?)")
+        }
+        let manifest = Manifest([
+            .init(path: "adapter_config.json", digest: configBlob.digest, size: configBlob.size),
+            .init(path: "adapter_model.safetensors", digest: weights.digest, size: weights.size),
+        ])
+        let draft = NewAdapter(
+            name: name, baseID: base.id, manifestDigest: manifest.digest.description,
+            peftType: config.peftType.rawValue, r: config.r, loraAlpha: config.loraAlpha,
+            useRslora: config.useRslora, useDora: config.useDora,
+            targetModules: config.json["target_modules"] ?? .null,
+            rankPattern: config.json["rank_pattern"] ?? .object([:]),
+            alphaPattern: config.json["alpha_pattern"] ?? .object([:]),
+            config: .object(config.json),
+            summary: checked.analysis.summaryJSON,
+            totalSize: manifest.totalSize, source: dir.path)
+        let files = manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) }
+        do {
+            let (record, created) = try writableCatalog().registerAdapter(draft, files: files)
+            return AdapterRegistration(record: record, created: created, notes: checked.analysis.notes)
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+
+    /// Parses, validates against `base` and scans an adapter weights file; returns its digest and analysis.
+    func checkAdapterWeights(path: String, shown: String, config: AdapterConfig, base: BaseModel) throws(RegistryError)
+        -> (digest: Digest, analysis: AdapterAnalysis)
+    {
+        let file: SafetensorsFile
+        do {
+            file = try SafetensorsFile(path: path)
+        } catch {
+            throw .invalid("\(shown): \(error)")
+        }
+        defer { file.close() }
+        let descriptors = file.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
+        let analysis: AdapterAnalysis
+        do {
+            analysis = try AdapterAnalysis(config: config, tensors: descriptors, base: base)
+        } catch {
+            throw .invalid("\(shown): \(error.message)")
+        }
+        for t in file.header.tensors {
+            if let i = FiniteScan.firstNonFinite(file.bytes(of: t), dtype: t.dtype.rawValue) {
+                throw .invalid("\(shown): tensor \"\(t.name)\" holds NaN or Inf (element \(i)); refusing to merge it")
+            }
+        }
+        return (Digest(hashing: file.fileBytes), analysis)
+    }
+
+    /// The base an adapter is registered against.
+    func resolveBase(for config: AdapterConfig, explicit: Reference?, catalog: Catalog?, directory: String) throws(RegistryError) -> BaseRecord {
+        if let explicit {
+            guard let catalog, let base = try lookupBase(explicit, catalog) else {
+                throw .notFound("base \(explicit) is not registered")
+            }
+            return base
+        }
+        guard let named = config.baseModelNameOrPath, !named.isEmpty else {
+            throw .invalid("\(directory)/adapter_config.json names no base_model_name_or_path; pass --base NAME")
+        }
+        let last = named.split(separator: "/").last.map(String.init) ?? named
+        for candidate in [named, last] where (try? Names.validate(candidate)) != nil {
+            if let catalog, let base = try lookupBase(Reference(name: candidate), catalog) { return base }
+        }
+        throw .notFound(
+            "adapter_config.json names base \"\(named)\", and no base \"\(last)\" is registered; register it with `loom base add` or pass --base NAME")
+    }
+
+    func lookupBase(_ reference: Reference, _ catalog: Catalog) throws(RegistryError) -> BaseRecord? {
+        do {
+            return try catalog.base(name: reference.name, version: reference.version)
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+}

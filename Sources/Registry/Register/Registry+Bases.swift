@@ -1,0 +1,233 @@
+import BlobStore
+package import Catalog
+import Foundation
+import LoomJSON
+import Merge
+import Safetensors
+
+/// The outcome of `base add`.
+package struct BaseRegistration: Sendable {
+    package var record: BaseRecord
+    /// False when identical content was already registered under this name (nothing was written).
+    package var created: Bool
+    /// Files skipped and other things the user should know.
+    package var notes: [String]
+}
+
+extension Registry {
+    /// File extensions of alternative weight formats that a safetensors base does not need.
+    static let skippedWeightExtensions = [".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".h5", ".msgpack", ".onnx", ".gguf", ".ot"]
+
+    /// Registers the Hugging Face model directory at `directory` as a new version of base `name`.
+    ///
+    /// Validates everything before storing anything (DESIGN.md "register base"): the symlink rule,
+    /// every safetensors header, the shard index, config.json. Then copies and hashes each file into the
+    /// store in one pass, and records base, files, tensors and an event in one catalog transaction.
+    /// Idempotent: registering identical content under the same name again changes nothing.
+    ///
+    /// - Throws: ``RegistryError``; a refused directory leaves the store as it was. A failure after files
+    ///   were copied leaves only unreferenced blobs, which gc collects.
+    package func registerBase(directory: String, name: String, progress: any ProgressSink = SilentProgress())
+        throws(RegistryError) -> BaseRegistration
+    {
+        try Names.validate(name)
+        let dir = try ModelDirectory(directory)
+        var notes: [String] = []
+        let plan = try BaseFiles(dir, notes: &notes)
+
+        // Validate every header before writing anything.
+        var headers: [String: SafetensorsHeader] = [:]
+        for shard in plan.shards {
+            headers[shard.relativePath] = try readHeader(shard.resolvedPath, shown: directory + "/" + shard.relativePath)
+        }
+        if let indexFile = plan.index {
+            let index = try parseIndex(readSmallFile(indexFile.resolvedPath, shown: indexFile.relativePath), shown: indexFile.relativePath)
+            do {
+                try index.validate(
+                    shardTensors: headers.mapValues { $0.tensors.map(\.name) },
+                    existingFiles: Set(plan.shards.map(\.relativePath)))
+            } catch {
+                throw .invalid("\(directory)/\(indexFile.relativePath): \(error)")
+            }
+        }
+        let configBytes = try readSmallFile(plan.config.resolvedPath, shown: "config.json")
+        let config = try parseConfig(configBytes, shown: directory + "/config.json")
+
+        // Copy and hash, one pass per file.
+        var entries: [Manifest.Entry] = []
+        for file in plan.stored {
+            let result: IngestResult
+            do {
+                progress.begin("hashing \(file.relativePath)", total: file.size)
+                defer { progress.end() }
+                result = try blobs.ingest(contentsOf: file.resolvedPath, expecting: nil, progress: { progress.advance(to: $0) })
+            } catch {
+                throw .io("cannot store \(directory)/\(file.relativePath): \(error)")
+            }
+            entries.append(.init(path: file.relativePath, digest: result.digest, size: result.size))
+        }
+        // The store's copy is what counts: re-read headers from the immutable blobs, so a file that
+        // changed while it was copied is caught.
+        let digests = Dictionary(uniqueKeysWithValues: entries.map { ($0.path, $0.digest) })
+        var tensors: [TensorEntry] = []
+        for shard in plan.shards {
+            guard let digest = digests[shard.relativePath] else { continue }
+            let stored = try readHeader(blobs.path(of: digest), shown: shard.relativePath)
+            guard stored == headers[shard.relativePath] else {
+                throw .invalid("\(directory)/\(shard.relativePath) changed while it was being registered; try again")
+            }
+            for (position, t) in stored.tensors.enumerated() {
+                tensors.append(TensorEntry(name: t.name, dtype: t.dtype.rawValue, shape: t.shape, path: shard.relativePath, position: position))
+            }
+        }
+        if let configDigest = digests["config.json"], Digest(hashing: configBytes) != configDigest {
+            throw .invalid("\(directory)/config.json changed while it was being registered; try again")
+        }
+
+        let manifest = Manifest(entries)
+        let allTensors = plan.shards.flatMap { headers[$0.relativePath]?.tensors ?? [] }
+        let draft = NewBase(
+            name: name,
+            manifestDigest: manifest.digest.description,
+            architecture: config["architectures"]?.arrayValue?.first?.stringValue,
+            modelType: config["model_type"]?.stringValue,
+            dtype: Self.dominantDType(allTensors),
+            parameterCount: Int64(allTensors.reduce(0) { $0 + $1.elementCount }),
+            totalSize: manifest.totalSize,
+            tieWordEmbeddings: BaseModel(
+                tensors: allTensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }, config: config
+            ).headIsTied,
+            source: dir.path)
+        let files = manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) }
+        do {
+            let (record, created) = try writableCatalog().registerBase(draft, files: files, tensors: tensors)
+            return BaseRegistration(record: record, created: created, notes: notes)
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+
+    /// The floating dtype holding most bytes (`bf16`, `f16`, `f32`), or the safetensors name of the
+    /// dtype holding most bytes when no float dtype does.
+    static func dominantDType(_ tensors: [TensorInfo]) -> String {
+        var bytes: [DType: Int] = [:]
+        for t in tensors { bytes[t.dtype, default: 0] += t.byteCount }
+        let floats = bytes.filter { ModelDType(storage: $0.key) != nil }
+        if let top = floats.max(by: { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) }), let d = ModelDType(storage: top.key) {
+            return d.rawValue
+        }
+        return bytes.max(by: { ($0.value, $0.key.rawValue) < ($1.value, $1.key.rawValue) })?.key.rawValue ?? "F32"
+    }
+
+    func readHeader(_ path: String, shown: String) throws(RegistryError) -> SafetensorsHeader {
+        do {
+            return try SafetensorsFile.readHeader(atPath: path)
+        } catch {
+            throw .invalid("\(shown): \(error)")
+        }
+    }
+
+    func parseIndex(_ bytes: [UInt8], shown: String) throws(RegistryError) -> ShardIndex {
+        do {
+            return try ShardIndex.parse(bytes)
+        } catch {
+            throw .invalid("\(shown): \(error)")
+        }
+    }
+
+    func parseConfig(_ bytes: [UInt8], shown: String) throws(RegistryError) -> JSONObject {
+        do {
+            guard let object = try JSONParser().parse(bytes).objectValue else {
+                throw RegistryError.invalid("\(shown) is not a JSON object")
+            }
+            return object
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw .invalid("\(shown) is not valid JSON: \(error)")
+        }
+    }
+
+    /// Reads a small file (a config or an index) whole; refuses files over 64 MiB.
+    func readSmallFile(_ path: String, shown: String) throws(RegistryError) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .io("cannot open \(shown)") }
+        defer { try? handle.close() }
+        let limit = 64 << 20
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            throw .io("cannot read \(shown): \(error.localizedDescription)")
+        }
+        guard data.count <= limit else { throw .invalid("\(shown) is larger than 64 MiB; refusing to parse it") }
+        return [UInt8](data)
+    }
+}
+
+/// Which files of a base directory are weights, index, config, stored, or skipped.
+struct BaseFiles {
+    let shards: [ModelDirectory.File]
+    let index: ModelDirectory.File?
+    let config: ModelDirectory.File
+    /// Every file to copy into the store (shards, index, config, tokenizer, …).
+    let stored: [ModelDirectory.File]
+
+    init(_ dir: ModelDirectory, notes: inout [String]) throws(RegistryError) {
+        let topLevel = dir.files.filter { !$0.relativePath.contains("/") }
+        let indexes = topLevel.filter { $0.relativePath.hasSuffix(".safetensors.index.json") }
+        guard indexes.count <= 1 else {
+            throw .invalid("\(dir.path) has several shard indexes (\(indexes.map(\.relativePath).joined(separator: ", "))); register one model per directory")
+        }
+        index = indexes.first
+        var weights = topLevel.filter { $0.relativePath.hasSuffix(".safetensors") }
+        let pickles = dir.files.filter { f in Registry.skippedWeightExtensions.contains { f.relativePath.hasSuffix($0) } }
+        guard !weights.isEmpty else {
+            if let pickle = pickles.first {
+                throw .invalid(
+                    "\(dir.path) has no .safetensors weights, only \(pickle.relativePath): loom never unpickles weights; convert them to safetensors first")
+            }
+            throw .invalid("\(dir.path) has no .safetensors weights")
+        }
+        if let index {
+            let listed = try Set(BaseFiles.indexedFiles(index))
+            let extra = weights.filter { !listed.contains($0.relativePath) }
+            if !extra.isEmpty {
+                notes.append("skipped \(extra.map(\.relativePath).joined(separator: ", ")): not in \(index.relativePath)")
+            }
+            weights = weights.filter { listed.contains($0.relativePath) }
+        } else if weights.count > 1 {
+            throw .invalid("\(dir.path) has \(weights.count) .safetensors files but no model.safetensors.index.json saying how they combine")
+        }
+        shards = weights
+        guard let config = topLevel.first(where: { $0.relativePath == "config.json" }) else {
+            throw .invalid("\(dir.path) has no config.json")
+        }
+        self.config = config
+        if !pickles.isEmpty {
+            notes.append("skipped \(pickles.map(\.relativePath).joined(separator: ", ")): other weight formats are not stored")
+        }
+        let skipped = Set(pickles.map(\.relativePath))
+        let nested = dir.files.filter { $0.relativePath.contains("/") && $0.relativePath.hasSuffix(".safetensors") }
+        if !nested.isEmpty {
+            notes.append("skipped \(nested.map(\.relativePath).joined(separator: ", ")): weights in subdirectories are not part of the model")
+        }
+        let weightNames = Set(weights.map(\.relativePath))
+        stored = dir.files.filter { f in
+            !skipped.contains(f.relativePath) && !nested.contains(f)
+                && (!f.relativePath.hasSuffix(".safetensors") || weightNames.contains(f.relativePath))
+        }
+    }
+
+    static func indexedFiles(_ file: ModelDirectory.File) throws(RegistryError) -> [String] {
+        guard let data = FileManager.default.contents(atPath: file.resolvedPath) else {
+            throw .io("cannot read \(file.relativePath)")
+        }
+        do {
+            return try ShardIndex.parse([UInt8](data)).files
+        } catch {
+            throw .invalid("\(file.relativePath): \(error)")
+        }
+    }
+}
