@@ -1,0 +1,84 @@
+import CMergeKernels
+
+// Matrices here are row-major and contiguous: `rows = matrix.count / columns`.
+extension Kernels {
+    /// The Euclidean norm of each row (DoRA on `nn.Linear` and convolutions), accumulated in float64.
+    ///
+    /// Squares are exact in float64; each row is summed in 16 interleaved partial sums (`j mod 16`)
+    /// combined pairwise, a fixed order, so the result is the same on every CPU.
+    ///
+    /// - Precondition: `columns > 0` and `matrix.count` is a multiple of `columns`.
+    package static func rowNorms(_ matrix: UnsafeBufferPointer<Float>, columns: Int) -> [Double] {
+        let rows = rowCount(matrix.count, columns: columns)
+        guard rows > 0, let base = matrix.baseAddress else { return [] }
+        return [Double](unsafeUninitializedCapacity: rows) { out, count in
+            loom_row_sumsq(base, columns, rows, columns, out.baseAddress!)
+            for i in 0..<rows { out[i] = out[i].squareRoot() }
+            count = rows
+        }
+    }
+
+    /// Adds the squares of each column of a row block to `sums` in float64, rows in order: calling it
+    /// on consecutive row blocks of a matrix (with `sums` zero at first) gives the column sums of squares
+    /// of the whole matrix, whatever the blocking; take square roots for the column norms (DoRA on
+    /// `Conv1D` and `nn.Embedding`).
+    ///
+    /// - Precondition: `sums.count == columns`, `columns > 0`, `block.count` a multiple of `columns`.
+    package static func accumulateColumnSumsOfSquares(
+        _ block: UnsafeBufferPointer<Float>, columns: Int, into sums: UnsafeMutableBufferPointer<Double>
+    ) {
+        let rows = rowCount(block.count, columns: columns)
+        precondition(sums.count == columns, "\(sums.count) sums for \(columns) columns")
+        guard rows > 0, let base = block.baseAddress else { return }
+        loom_col_sumsq_accumulate(base, columns, rows, columns, sums.baseAddress!)
+    }
+
+    /// `M[i, j] = Float(Double(M[i, j]) · factors[i])`: the product in float64, rounded once to float32.
+    /// - Precondition: `factors.count` equals the number of rows.
+    package static func scaleRows(
+        _ matrix: UnsafeMutableBufferPointer<Float>, columns: Int, by factors: UnsafeBufferPointer<Double>
+    ) {
+        let rows = rowCount(matrix.count, columns: columns)
+        precondition(factors.count == rows, "\(factors.count) factors for \(rows) rows")
+        guard rows > 0, let base = matrix.baseAddress else { return }
+        loom_scale_rows_f64(base, columns, rows, columns, factors.baseAddress!)
+    }
+
+    /// `M[i, j] = Float(Double(M[i, j]) · factors[j])`.
+    /// - Precondition: `factors.count == columns`.
+    package static func scaleColumns(
+        _ matrix: UnsafeMutableBufferPointer<Float>, columns: Int, by factors: UnsafeBufferPointer<Double>
+    ) {
+        let rows = rowCount(matrix.count, columns: columns)
+        precondition(factors.count == columns, "\(factors.count) factors for \(columns) columns")
+        guard rows > 0, let base = matrix.baseAddress else { return }
+        loom_scale_cols_f64(base, columns, rows, columns, factors.baseAddress!)
+    }
+
+    /// `M[i, j] = M[i, j] · factors[i]` in float32 (IA3 on output rows: `W ⊙ l`).
+    /// - Precondition: `factors.count` equals the number of rows.
+    package static func scaleRows(
+        _ matrix: UnsafeMutableBufferPointer<Float>, columns: Int, by factors: UnsafeBufferPointer<Float>
+    ) {
+        let rows = rowCount(matrix.count, columns: columns)
+        precondition(factors.count == rows, "\(factors.count) factors for \(rows) rows")
+        guard rows > 0, let base = matrix.baseAddress else { return }
+        loom_scale_rows_f32(base, columns, rows, columns, factors.baseAddress!)
+    }
+
+    /// `M[i, j] = M[i, j] · factors[j]` in float32 (IA3 on input columns).
+    /// - Precondition: `factors.count == columns`.
+    package static func scaleColumns(
+        _ matrix: UnsafeMutableBufferPointer<Float>, columns: Int, by factors: UnsafeBufferPointer<Float>
+    ) {
+        let rows = rowCount(matrix.count, columns: columns)
+        precondition(factors.count == columns, "\(factors.count) factors for \(columns) columns")
+        guard rows > 0, let base = matrix.baseAddress else { return }
+        loom_scale_cols_f32(base, columns, rows, columns, factors.baseAddress!)
+    }
+
+    private static func rowCount(_ count: Int, columns: Int) -> Int {
+        precondition(columns > 0 && count % columns == 0, "\(count) elements do not make rows of \(columns)")
+        return count / columns
+    }
+}
