@@ -135,7 +135,12 @@ let package = Package(
         .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "LoomTesting"], swiftSettings: strictness),
         .testTarget(
             name: "CatalogTests",
-            dependencies: ["Catalog", "LoomMigrations", "LoomTesting", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Catalog", "LoomMigrations", "LoomTesting", "LoomJSON",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictness
         ),
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Safetensors", "LoomJSON", "CBLAS", "CMergeKernels", "LoomTesting"], swiftSettings: strictness),

@@ -1,1 +1,129 @@
-// Catalog
+package import Foundation
+internal import GRDB
+internal import LoomFaults
+internal import LoomMigrations
+package import Logging
+
+/// The SQLite catalog of a loom store: bases, adapters, artifacts, leases and the hash-chained event log.
+///
+/// One `catalog.sqlite` file in WAL mode, opened through a GRDB `DatabasePool`. Every write is one
+/// `BEGIN IMMEDIATE` transaction that also appends its event, so a write either happens with its
+/// event or not at all. Reads see one consistent snapshot each.
+///
+/// Thread and process safety: `Catalog` is `Sendable`; every method may be called from any thread,
+/// and several processes may open the same file at once. WAL lets readers run beside the single
+/// writer; IMMEDIATE transactions take the write lock up front, and a writer waits up to the busy
+/// timeout for it before failing with ``CatalogError/Kind/busy``.
+///
+/// ## Topics
+/// - Opening: ``open(path:logger:clock:busyTimeout:)``, ``openExisting(path:logger:clock:busyTimeout:)``,
+///   ``migrate(path:upTo:migrations:logger:)``, ``appliedMigrations()``
+/// - Bases: ``registerBase(_:files:tensors:)``, ``removeBase(name:version:cascade:)``, ``bases()``
+/// - Adapters: ``registerAdapter(_:files:)``, ``removeAdapter(name:version:)``, ``adapters()``
+/// - Artifacts: ``insertArtifact(_:inputs:files:)``, ``touchArtifact(key:)``, ``setPinned(key:_:)``,
+///   ``deleteArtifact(key:reason:)``, ``artifacts()``
+/// - Blobs: ``referencedBlobs()``, ``holders(ofDigest:)``, ``snapshot(_:)``
+/// - Leases: ``acquireLease(name:ttl:isStale:)``, ``renewLease(name:ttl:)``, ``releaseLease(name:)``
+/// - Events and checks: ``recordEvent(_:)``, ``events(after:limit:)``, ``verifyChain()``, ``integrityCheck()``
+package final class Catalog: Sendable {
+    /// The database file.
+    package let path: String
+    let pool: DatabasePool
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    let identity: ProcessIdentity
+
+    private init(path: String, pool: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date) {
+        self.path = path
+        self.pool = pool
+        self.logger = logger
+        self.clock = clock
+        self.identity = .current
+    }
+
+    /// Opens the catalog at `path`, creating the file (and its parent directory) when missing, and
+    /// applies pending migrations.
+    ///
+    /// - Parameters:
+    ///   - clock: the time source for every time column and event (tests pass a fake one).
+    ///   - busyTimeout: how long a write waits for another process's write lock.
+    /// - Throws: ``CatalogError`` `.schemaTooNew` when the file holds a migration this binary does
+    ///   not know; `.corrupt` when it is not a SQLite database; `.io` when it cannot be created or opened.
+    package static func open(
+        path: String, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init,
+        busyTimeout: Duration = .seconds(30)
+    ) throws -> Catalog {
+        let catalog = try connect(path: path, logger: logger, clock: clock, busyTimeout: busyTimeout)
+        _ = try catalog.migrate(LoomMigrations.all, upTo: nil)
+        return catalog
+    }
+
+    /// Opens the catalog at `path` like ``open(path:logger:clock:busyTimeout:)``, or returns nil,
+    /// creating nothing, when the file does not exist (read-only commands on a fresh store).
+    ///
+    /// - Throws: as ``open(path:logger:clock:busyTimeout:)``.
+    package static func openExisting(
+        path: String, logger: Logger, clock: @escaping @Sendable () -> Date = Date.init,
+        busyTimeout: Duration = .seconds(30)
+    ) throws -> Catalog? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        return try open(path: path, logger: logger, clock: clock, busyTimeout: busyTimeout)
+    }
+
+    /// Opens a pool on `path` without migrating.
+    static func connect(
+        path: String, logger: Logger, clock: @escaping @Sendable () -> Date, busyTimeout: Duration
+    ) throws -> Catalog {
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            var config = Configuration()
+            config.label = "loom.catalog"
+            config.foreignKeysEnabled = true
+            config.busyMode = .timeout(busyTimeout.timeInterval)
+            config.prepareDatabase { db in
+                // FULL rather than NORMAL: in WAL mode NORMAL can lose the last commits on power
+                // loss. A commit here records minutes of hashing and copying and is followed by
+                // "registered" or "built" on the user's screen, and commits are rare, so one more
+                // fsync of the WAL per commit is worth that promise.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            let pool = try DatabasePool(path: path, configuration: config)
+            logger.debug("catalog opened", metadata: ["catalog.path": "\(path)"])
+            return Catalog(path: path, pool: pool, logger: logger, clock: clock)
+        } catch {
+            throw CatalogError.translating(error, path: path)
+        }
+    }
+
+    /// Runs `body` in one `BEGIN IMMEDIATE` transaction and commits, with the fault points around the commit.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    Fault.point("catalog.before-commit")
+                    return .commit
+                }
+                Fault.point("catalog.after-commit")
+                guard let result else { throw CatalogError.io("catalog \(path): transaction ended without a result") }
+                return result
+            }
+        } catch {
+            throw CatalogError.translating(error, path: path)
+        }
+    }
+
+    /// Runs `body` on one consistent read snapshot.
+    func read<T>(_ body: (CatalogSnapshot) throws -> T) throws -> T {
+        do {
+            return try pool.read { db in try body(CatalogSnapshot(db: db)) }
+        } catch {
+            throw CatalogError.translating(error, path: path)
+        }
+    }
+
+    /// The current time in the catalog's text format.
+    func now() -> String { Timestamp.string(clock()) }
+}

@@ -1,0 +1,137 @@
+internal import GRDB
+internal import LoomJSON
+
+extension Catalog {
+    /// Records a built artifact: its row, inputs, file manifest and an `artifact.build` event, in one
+    /// IMMEDIATE transaction. `created_at` and `last_used_at` are now.
+    ///
+    /// Idempotent on the key: when an artifact with `draft.key` exists, returns it (with inputs and
+    /// files) with `created: false` and writes nothing.
+    ///
+    /// - Throws: ``CatalogError`` `.invalid` for a bad key or digest, a repeated input position or
+    ///   file path, or a non-finite weight; `.busy`/`.io` when the write fails.
+    package func insertArtifact(
+        _ draft: NewArtifact, inputs: [ArtifactInput], files: [FileEntry]
+    ) throws -> (record: ArtifactRecord, created: Bool) {
+        let owner = "artifact \(draft.key)"
+        try Validation.digest(draft.key, "artifact key")
+        try Validation.digest(draft.baseDigest, "\(owner) base")
+        try Validation.files(files, of: owner)
+        try Validation.size(draft.totalSize, owner)
+        var positions = Set<Int>()
+        for input in inputs {
+            try Validation.digest(input.adapterDigest, "\(owner) input \(input.position)")
+            guard positions.insert(input.position).inserted else {
+                throw CatalogError.invalid("\(owner) repeats input position \(input.position)")
+            }
+            guard input.weight.isFinite else {
+                throw CatalogError.invalid("\(owner) input \(input.position) has weight \(input.weight)")
+            }
+        }
+        return try write { db in
+            let snapshot = CatalogSnapshot(db: db)
+            if let existing = try snapshot.artifact(key: draft.key) { return (existing, false) }
+            let time = now()
+            try db.execute(
+                sql: """
+                    INSERT INTO artifact (key, recipe, base_digest, dtype, engine_version, total_size, provenance,
+                        pinned, created_at, last_used_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    draft.key, draft.recipe.canonicalText, draft.baseDigest, draft.dtype, draft.engineVersion,
+                    draft.totalSize, draft.provenance.canonicalText, draft.pinned ? 1 : 0, time, time,
+                ])
+            let id = db.lastInsertedRowID
+            let insertInput = try db.cachedStatement(
+                sql: "INSERT INTO artifact_input (artifact_id, position, adapter_digest, weight) VALUES (?, ?, ?, ?)")
+            for input in inputs {
+                try insertInput.execute(arguments: [id, input.position, input.adapterDigest, input.weight])
+            }
+            let insertFile = try db.cachedStatement(
+                sql: "INSERT INTO artifact_file (artifact_id, path, digest, size) VALUES (?, ?, ?, ?)")
+            for file in files {
+                try insertFile.execute(arguments: [id, file.path, file.digest, file.size])
+            }
+            let inputDetail = JSONValue.array(
+                inputs.sorted { $0.position < $1.position }.map {
+                    .object(["adapter_digest": .string($0.adapterDigest), "weight": .double($0.weight)])
+                })
+            try appendEvent(
+                EventDraft(
+                    kind: "artifact.build", subject: draft.key,
+                    detail: .object([
+                        "key": .string(draft.key), "base_digest": .string(draft.baseDigest), "inputs": inputDetail,
+                        "dtype": .string(draft.dtype), "engine_version": .string(draft.engineVersion),
+                        "total_size": .int(draft.totalSize), "files": files.eventDetail,
+                    ])),
+                in: db)
+            guard let record = try snapshot.artifact(key: draft.key) else {
+                throw CatalogError.io("catalog \(path): artifact \(draft.key) vanished after insert")
+            }
+            return (record, true)
+        }
+    }
+
+    /// Marks the artifact under `key` as used now (for LRU eviction). No event. Never moves
+    /// `last_used_at` backwards (clocks of several hosts may disagree).
+    ///
+    /// - Throws: ``CatalogError`` `.notFound` when there is no such artifact.
+    package func touchArtifact(key: String) throws {
+        try write { db in
+            try db.execute(
+                sql: "UPDATE artifact SET last_used_at = max(last_used_at, ?) WHERE key = ?", arguments: [now(), key])
+            guard db.changesCount > 0 else { throw CatalogError.notFound("artifact \(key) not found") }
+        }
+    }
+
+    /// Pins (a gc root, never evicted) or unpins the artifact under `key`, with an `artifact.pin` or
+    /// `artifact.unpin` event. Idempotent: when the flag already has that value, writes nothing.
+    ///
+    /// - Returns: the artifact after the change, without files.
+    /// - Throws: ``CatalogError`` `.notFound` when there is no such artifact.
+    @discardableResult
+    package func setPinned(key: String, _ pinned: Bool) throws -> ArtifactRecord {
+        try write { db in
+            guard let current = try CatalogSnapshot(db: db).artifact(key: key) else {
+                throw CatalogError.notFound("artifact \(key) not found")
+            }
+            guard current.pinned != pinned else { return current.withoutFiles }
+            try db.execute(sql: "UPDATE artifact SET pinned = ? WHERE id = ?", arguments: [pinned ? 1 : 0, current.id])
+            try appendEvent(
+                EventDraft(
+                    kind: pinned ? "artifact.pin" : "artifact.unpin", subject: key,
+                    detail: .object(["key": .string(key)])),
+                in: db)
+            guard let record = try CatalogSnapshot(db: db).artifact(key: key) else {
+                throw CatalogError.io("catalog \(path): artifact \(key) vanished after update")
+            }
+            return record.withoutFiles
+        }
+    }
+
+    /// Deletes the artifact under `key` (its inputs and file rows cascade), with an `artifact.evict`
+    /// event carrying `reason` and the file digests. Rows only: the blobs stay until gc.
+    ///
+    /// - Warning: a pinned artifact is deleted too; callers that evict for space must skip pinned ones.
+    /// - Returns: the deleted artifact, with its files.
+    /// - Throws: ``CatalogError`` `.notFound` when there is no such artifact.
+    @discardableResult
+    package func deleteArtifact(key: String, reason: String) throws -> ArtifactRecord {
+        try write { db in
+            guard let current = try CatalogSnapshot(db: db).artifact(key: key) else {
+                throw CatalogError.notFound("artifact \(key) not found")
+            }
+            try db.execute(sql: "DELETE FROM artifact WHERE id = ?", arguments: [current.id])
+            try appendEvent(
+                EventDraft(
+                    kind: "artifact.evict", subject: key,
+                    detail: .object([
+                        "key": .string(key), "reason": .string(reason), "total_size": .int(current.totalSize),
+                        "files": (current.files ?? []).eventDetail,
+                    ])),
+                in: db)
+            return current
+        }
+    }
+}

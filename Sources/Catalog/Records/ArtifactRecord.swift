@@ -1,0 +1,104 @@
+package import Foundation
+internal import GRDB
+package import LoomJSON
+
+/// A merged checkpoint in the cache, as stored (one `artifact` row), with its inputs and, when asked, its files.
+///
+/// A value snapshot; it does not change when the catalog does.
+package struct ArtifactRecord: Sendable, Equatable {
+    package let id: Int64
+    /// `sha256:` of ``recipe``; the cache key.
+    package let key: String
+    /// The canonical resolved recipe.
+    package let recipe: JSONValue
+    /// Manifest digest of the base.
+    package let baseDigest: String
+    /// Output dtype: `f32`, `f16`, `bf16`.
+    package let dtype: String
+    package let engineVersion: String
+    package let totalSize: Int64
+    /// Names as asked, config fields, host, user, times, versions.
+    package let provenance: JSONValue
+    /// Pinned artifacts are gc roots.
+    package let pinned: Bool
+    package let createdAt: Date
+    package let lastUsedAt: Date
+    /// In recipe order.
+    package let inputs: [ArtifactInput]
+    /// Sorted by path; nil when the query did not load them.
+    package private(set) var files: [FileEntry]?
+
+    static let columns =
+        "id, key, recipe, base_digest, dtype, engine_version, total_size, provenance, pinned, created_at, last_used_at"
+
+    init(row: Row, inputs: [ArtifactInput], files: [FileEntry]?) throws {
+        id = try row.decode(forColumn: "id")
+        key = try row.decode(forColumn: "key")
+        recipe = try row.json("recipe")
+        baseDigest = try row.decode(forColumn: "base_digest")
+        dtype = try row.decode(forColumn: "dtype")
+        engineVersion = try row.decode(forColumn: "engine_version")
+        totalSize = try row.decode(forColumn: "total_size")
+        provenance = try row.json("provenance")
+        pinned = try row.flag("pinned")
+        createdAt = try row.time("created_at")
+        lastUsedAt = try row.time("last_used_at")
+        self.inputs = inputs
+        self.files = files
+    }
+
+    /// The same record with ``files`` not loaded.
+    var withoutFiles: ArtifactRecord {
+        var copy = self
+        copy.files = nil
+        return copy
+    }
+}
+
+/// One adapter an artifact was merged from, named by digest (not by row, so removing the adapter
+/// leaves the artifact's provenance intact).
+package struct ArtifactInput: Sendable, Equatable {
+    /// Order in the canonical recipe.
+    package var position: Int
+    /// Manifest digest of the adapter.
+    package var adapterDigest: String
+    package var weight: Double
+
+    package init(position: Int, adapterDigest: String, weight: Double) {
+        self.position = position
+        self.adapterDigest = adapterDigest
+        self.weight = weight
+    }
+
+    init(row: Row) throws {
+        position = try row.decode(forColumn: "position")
+        adapterDigest = try row.decode(forColumn: "adapter_digest")
+        weight = try row.decode(forColumn: "weight")
+    }
+}
+
+/// What a caller supplies to record a built artifact; the catalog assigns id and times.
+package struct NewArtifact: Sendable, Equatable {
+    package var key: String
+    package var recipe: JSONValue
+    package var baseDigest: String
+    package var dtype: String
+    package var engineVersion: String
+    package var totalSize: Int64
+    package var provenance: JSONValue
+    package var pinned: Bool
+
+    package init(
+        key: String, recipe: JSONValue, baseDigest: String, dtype: String, engineVersion: String,
+        totalSize: Int64, provenance: JSONValue, pinned: Bool = false
+    ) {
+        self.key = key
+        self.recipe = recipe
+        self.baseDigest = baseDigest
+        self.dtype = dtype
+        self.engineVersion = engineVersion
+        self.totalSize = totalSize
+        self.provenance = provenance
+        self.pinned = pinned
+    }
+}

@@ -1,0 +1,36 @@
+package import Foundation
+internal import GRDB
+
+/// "Work named ``name`` is in progress by pid ``holderPID`` on ``holderHost`` until ``expiresAt``": one `lease` row.
+package struct LeaseRecord: Sendable, Equatable {
+    /// What the lease protects, e.g. `build:sha256:…`.
+    package let name: String
+    package let holderPID: Int32
+    package let holderHost: String
+    package let acquiredAt: Date
+    package let expiresAt: Date
+
+    /// True when this process (same pid on the same host) holds the lease.
+    package var isHeldByThisProcess: Bool {
+        holderPID == ProcessIdentity.current.pid && holderHost == ProcessIdentity.current.host
+    }
+
+    /// True when the lease has run out at `now`.
+    package func isExpired(at now: Date) -> Bool { expiresAt <= now }
+
+    init(row: Row) throws {
+        name = try row.decode(forColumn: "name")
+        holderPID = try row.decode(forColumn: "holder_pid")
+        holderHost = try row.decode(forColumn: "holder_host")
+        acquiredAt = try row.time("acquired_at")
+        expiresAt = try row.time("expires_at")
+    }
+}
+
+/// The result of ``Catalog/acquireLease(name:ttl:isStale:)``.
+package enum LeaseOutcome: Sendable, Equatable {
+    /// This process now holds the lease (new, or taken over from an expired or stale holder).
+    case acquired(LeaseRecord)
+    /// Someone else holds a live lease; the record says who and until when.
+    case held(LeaseRecord)
+}

@@ -1,0 +1,14 @@
+/// What a name is registered as; names are unique across kinds.
+package enum NameKind: String, Sendable {
+    case base, adapter
+}
+
+extension NameKind {
+    /// "a base", "an adapter".
+    var withArticle: String {
+        switch self {
+        case .base: "a base"
+        case .adapter: "an adapter"
+        }
+    }
+}
