@@ -1,6 +1,6 @@
 package import BlobStore
 package import Catalog
-import Foundation
+package import Foundation
 package import Logging
 
 /// loom's use cases over one store: register, build, list, remove, collect garbage, audit, verify.
@@ -28,7 +28,7 @@ public final class Registry: Sendable {
     ///
     /// Opens nothing yet: the catalog is opened on first use.
     /// - Throws: ``RegistryError`` (`.invalid`) when `root` exists and is not a directory.
-    public init(root: String, logger: Logger = Logger(label: "loom"), clock: @escaping @Sendable () -> Date = Date.init)
+    package init(root: String, logger: Logger = Logger(label: "loom"), clock: @escaping @Sendable () -> Date = Date.init)
         throws(RegistryError)
     {
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root

@@ -37,7 +37,7 @@ public struct TensorComputation: @unchecked Sendable {
         }
         var terms: [(l: [Float], r: [Float], rank: Int, transposed: Bool, coefficient: Float)] = []
         for term in plan.lowRank {
-            let (outF, inF) = term.transposed ? (columns, rows) : (rows, columns)
+            let (outF, inF) = term.transposed ? (plan.columns, plan.rows) : (plan.rows, plan.columns)
             let a = try load(term.adapter, term.aKey, count: term.rank * inF)
             let b = try load(term.adapter, term.bKey, count: outF * term.rank)
             if term.transposed {
@@ -54,12 +54,13 @@ public struct TensorComputation: @unchecked Sendable {
             }
         }
         lowRank = terms
-        let featureCount = plan.dora?.axis == .columns ? columns : rows
+        let (rowCount, columnCount) = (plan.rows, plan.columns)
+        let featureCount = plan.dora?.axis == .columns ? columnCount : rowCount
         magnitude = try plan.dora.map { try load($0.adapter, $0.magnitudeKey, count: featureCount) }
         scale = try plan.scale.map { s in
-            try load(s.adapter, s.key, count: s.axis == .rows ? rows : columns)
+            try load(s.adapter, s.key, count: s.axis == .rows ? rowCount : columnCount)
         }
-        biasAdds = try plan.biasAdds.map { (try load($0.adapter, $0.key, count: rows * columns), $0.coefficient) }
+        biasAdds = try plan.biasAdds.map { (try load($0.adapter, $0.key, count: rowCount * columnCount), $0.coefficient) }
     }
 
     /// Column-axis DoRA needs norms over all rows before any row is final.

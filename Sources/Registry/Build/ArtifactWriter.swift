@@ -42,7 +42,7 @@ struct ArtifactWriter {
     ///
     /// - Throws: ``RegistryError`` naming the tensor for non-finite results; blobs already written
     ///   stay unreferenced until gc.
-    mutating func write(progress: any ProgressSink, renewLease: () throws -> Void) throws(RegistryError) -> [Manifest.Entry] {
+    mutating func write(progress: any ProgressSink, renewLease: () throws(RegistryError) -> Void) throws(RegistryError) -> [Manifest.Entry] {
         defer { for f in opened.values { f.close() } }
         var entries: [Manifest.Entry] = []
         var outputTensors: [(name: String, file: String, bytes: Int)] = []
@@ -119,7 +119,11 @@ struct ArtifactWriter {
             if let tensorPlan = output.plan {
                 try writeComputed(tensorPlan, dtype: output.dtype, into: &sink)
             } else if let stored = output.stored, let info = source.header.tensor(named: stored.name) {
-                try TensorStreamer.copy(source.bytes(of: info), from: stored.dtype, to: output.dtype, name: stored.name, into: &sink)
+                do {
+                    try TensorStreamer.copy(source.bytes(of: info), from: stored.dtype, to: output.dtype, name: stored.name, into: &sink)
+                } catch {
+                    throw RegistryError(error)
+                }
                 source.dropPages(of: info)
             }
         }
@@ -159,7 +163,11 @@ struct ArtifactWriter {
         } catch {
             throw RegistryError(error)
         }
-        try TensorStreamer.compute(computation, source: sourceBytes, sourceDType: sourceDType, outputDType: out, into: &sink)
+        do {
+            try TensorStreamer.compute(computation, source: sourceBytes, sourceDType: sourceDType, outputDType: out, into: &sink)
+        } catch {
+            throw RegistryError(error)
+        }
     }
 
     /// config.json with the output dtype, and `tie_word_embeddings: false` (and the vocabulary size) when

@@ -29,7 +29,7 @@ struct Materializer {
         }
         let listed = (try? FileManager.default.subpathsOfDirectory(atPath: dir)) ?? []
         let expected = Set(files.map(\.path))
-        return listed.allSatisfy { expected.contains($0) || expected.contains(where: { e in e.hasPrefix($0 + "/") }) }
+        return listed.allSatisfy { item in expected.contains(item) || expected.contains(where: { $0.hasPrefix(item + "/") }) }
     }
 
     func relativeTarget(_ path: String, digest: Digest) -> String {

@@ -43,7 +43,7 @@ package struct BuildResult: Sendable {
 
 extension Registry {
     /// How long a build lease lasts without renewal; renewed after every shard.
-    static let buildLeaseTTL: TimeInterval = 3600
+    static let buildLeaseTTL: Duration = .seconds(3600)
 
     /// Builds (or finds in the cache) the merged model for `request`.
     ///
@@ -120,7 +120,7 @@ extension Registry {
 
     /// True when a lease's holder cannot be running any more: a pid that no longer exists on this host.
     static let holderIsGone: @Sendable (LeaseRecord) -> Bool = { lease in
-        guard lease.holderHost == ProcessInfo.processInfo.hostName || lease.holderHost == Self.hostName else { return false }
+        guard lease.holderHost == Registry.hostName else { return false }
         return kill(pid_t(lease.holderPID), 0) != 0 && errno == ESRCH
     }
 

@@ -35,7 +35,7 @@ struct ShardSink {
     mutating func write(_ bytes: [UInt8]) throws(RegistryError) {
         var failure: RegistryError?
         bytes.withUnsafeBytes { raw in
-            do throws(RegistryError) { try write(raw) } catch { failure = error }
+            do { try write(raw) } catch { failure = RegistryError(error) }
         }
         if let failure { throw failure }
     }

@@ -12,7 +12,7 @@ enum TensorStreamer {
     /// (rounded once). A value that was finite but overflows the output dtype stops the build.
     static func copy(
         _ bytes: UnsafeRawBufferPointer, from: String, to: String, name: String, into sink: inout ShardSink
-    ) throws(RegistryError) {
+    ) throws {
         if from == to {
             var offset = 0
             while offset < bytes.count {
@@ -23,7 +23,7 @@ enum TensorStreamer {
             return
         }
         guard let inSize = Conversion.byteSize(from), let outSize = Conversion.byteSize(to) else {
-            throw .internal("cannot convert \(name) from \(from) to \(to)")
+            throw RegistryError.internal("cannot convert \(name) from \(from) to \(to)")
         }
         let count = bytes.count / inSize
         var floats = [Float](repeating: 0, count: min(blockElements, max(count, 1)))
@@ -32,20 +32,16 @@ enum TensorStreamer {
         while start < count {
             let end = min(start + blockElements, count)
             let n = end - start
-            do {
-                try floats.withUnsafeMutableBufferPointer { f throws(MergeError) in
-                    try Conversion.convert(bytes, dtype: from, elements: start..<end, into: f)
-                    let converted = UnsafeBufferPointer(rebasing: f[0..<n])
-                    if let bad = try out.withUnsafeMutableBytes({ o throws(MergeError) in try Conversion.round(converted, to: to, into: o) }),
-                        let overflow = firstOverflow(converted, from: bad, to: to)
-                    {
-                        throw MergeError(.nonFinite, "tensor \(name) overflows \(to) when converted (element \(start + overflow) is \(converted[overflow]))")
-                    }
+            try floats.withUnsafeMutableBufferPointer { f in
+                try Conversion.convert(bytes, dtype: from, elements: start..<end, into: f)
+                let converted = UnsafeBufferPointer(rebasing: f[0..<n])
+                if let bad = try out.withUnsafeMutableBytes({ o in try Conversion.round(converted, to: to, into: o) }),
+                    let overflow = firstOverflow(converted, from: bad, to: to)
+                {
+                    throw MergeError(.nonFinite, "tensor \(name) overflows \(to) when converted (element \(start + overflow) is \(converted[overflow]))")
                 }
-            } catch {
-                throw RegistryError(error)
             }
-            try out.withUnsafeBytes { o throws(RegistryError) in try sink.write(UnsafeRawBufferPointer(rebasing: o[0..<(n * outSize)])) }
+            try out.withUnsafeBytes { o in try sink.write(UnsafeRawBufferPointer(rebasing: o[0..<(n * outSize)])) }
             start = end
         }
     }
@@ -65,11 +61,11 @@ enum TensorStreamer {
     static func compute(
         _ computation: TensorComputation, source: UnsafeRawBufferPointer, sourceDType: String, outputDType: String,
         into sink: inout ShardSink
-    ) throws(RegistryError) {
+    ) throws {
         let rows = computation.plan.rows
         let columns = max(computation.plan.columns, 1)
         let name = computation.plan.name
-        guard let outSize = Conversion.byteSize(outputDType) else { throw .internal("cannot write \(name) as \(outputDType)") }
+        guard let outSize = Conversion.byteSize(outputDType) else { throw RegistryError.internal("cannot write \(name) as \(outputDType)") }
         let rowsPerBlock = computation.needsWholeTensor ? rows : max(1, min(rows, blockElements / columns))
         var block = [Float](repeating: 0, count: rowsPerBlock * columns)
         var out = [UInt8](repeating: 0, count: rowsPerBlock * columns * outSize)
@@ -77,21 +73,17 @@ enum TensorStreamer {
         while row < rows {
             let end = min(row + rowsPerBlock, rows)
             let n = (end - row) * columns
-            do {
-                try block.withUnsafeMutableBufferPointer { b in
-                    try computation.computeRows(row..<end, source: source, sourceDType: sourceDType, into: b)
-                    let values = UnsafeBufferPointer(rebasing: b[0..<n])
-                    if let bad = Conversion.firstNonFinite(values) {
-                        throw MergeError(.nonFinite, "merged tensor \(name) is not finite: element \(row * columns + bad) is \(values[bad]) (a zero DoRA norm, or NaN/Inf in an input?)")
-                    }
-                    if let bad = try out.withUnsafeMutableBytes({ o throws(MergeError) in try Conversion.round(values, to: outputDType, into: o) }) {
-                        throw MergeError(.nonFinite, "merged tensor \(name) overflows \(outputDType): element \(row * columns + bad) is \(values[bad])")
-                    }
+            try block.withUnsafeMutableBufferPointer { b in
+                try computation.computeRows(row..<end, source: source, sourceDType: sourceDType, into: b)
+                let values = UnsafeBufferPointer(rebasing: b[0..<n])
+                if let bad = Conversion.firstNonFinite(values) {
+                    throw MergeError(.nonFinite, "merged tensor \(name) is not finite: element \(row * columns + bad) is \(values[bad]) (a zero DoRA norm, or NaN/Inf in an input?)")
                 }
-            } catch {
-                throw RegistryError(error)
+                if let bad = try out.withUnsafeMutableBytes({ o in try Conversion.round(values, to: outputDType, into: o) }) {
+                    throw MergeError(.nonFinite, "merged tensor \(name) overflows \(outputDType): element \(row * columns + bad) is \(values[bad])")
+                }
             }
-            try out.withUnsafeBytes { o throws(RegistryError) in try sink.write(UnsafeRawBufferPointer(rebasing: o[0..<(n * outSize)])) }
+            try out.withUnsafeBytes { o in try sink.write(UnsafeRawBufferPointer(rebasing: o[0..<(n * outSize)])) }
             row = end
         }
     }

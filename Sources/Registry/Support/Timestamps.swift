@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// ISO-8601 UTC times with milliseconds (`2026-11-29T14:56:38.123Z`), the format of every time loom
 /// writes (catalog, provenance, JSON output). Locale-independent; thread-safe.
