@@ -7,8 +7,8 @@ extension Catalog {
     ///
     /// Idempotent on content: when a version of `draft.name` already has `draft.manifestDigest`,
     /// returns that version with `created: false` and writes nothing. Otherwise the new version is
-    /// one more than the highest for the name (1 for a new name). The blobs must already be in the
-    /// store.
+    /// one more than the highest for the name (1 for a new name), so removing the latest version
+    /// frees its number. The blobs must already be in the store.
     ///
     /// - Throws: ``CatalogError`` `.invalid` for a bad name, digest, duplicate path or tensor, or a
     ///   tensor whose file is not in `files`; `.conflict` when the name belongs to an adapter;

@@ -34,6 +34,7 @@ package struct CatalogError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
+    /// The message.
     package var description: String { message }
 
     static func notFound(_ message: String) -> CatalogError { .init(.notFound, message) }

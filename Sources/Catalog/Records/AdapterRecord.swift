@@ -6,13 +6,18 @@ package import LoomJSON
 ///
 /// A value snapshot; it does not change when the catalog does.
 package struct AdapterRecord: Sendable, Equatable {
+    /// The row id.
     package let id: Int64
+    /// The name users register and build with; unique across bases and adapters.
     package let name: String
-    /// 1 for the first registration of a name, then one more per distinct (manifest, base).
+    /// One more than the name's highest version when registered (1 for a new name); after the
+    /// latest version is removed, its number is given to the next registration.
     package let version: Int
     /// The base version it was validated against.
     package let baseID: Int64
+    /// The base's name, for display.
     package let baseName: String
+    /// The base's version, for display.
     package let baseVersion: Int
     /// `sha256:` of the canonical manifest of its files.
     package let manifestDigest: String
@@ -22,7 +27,9 @@ package struct AdapterRecord: Sendable, Equatable {
     package let r: Int?
     /// LoRA alpha (nil for IA3).
     package let loraAlpha: Double?
+    /// Scale by alpha/sqrt(r) instead of alpha/r.
     package let useRslora: Bool
+    /// Weight-decomposed LoRA (magnitude vectors present).
     package let useDora: Bool
     /// A list of names or a regex string, as in the config.
     package let targetModules: JSONValue
@@ -34,8 +41,11 @@ package struct AdapterRecord: Sendable, Equatable {
     package let config: JSONValue
     /// What the merge plan found (modules, ranks, scalings, replacements).
     package let summary: JSONValue
+    /// Bytes over all files.
     package let totalSize: Int64
+    /// The directory it was registered from (informational).
     package let source: String?
+    /// When this version was registered (to the millisecond).
     package let createdAt: Date
 
     /// `name@version`, as users write it.
@@ -78,23 +88,38 @@ package struct AdapterRecord: Sendable, Equatable {
 
 /// What a caller supplies to register an adapter version; the catalog assigns id, version and time.
 package struct NewAdapter: Sendable, Equatable {
+    /// 1 to 128 characters, no `@`; must not be a base's name.
     package var name: String
     /// The base version it was validated against (``BaseRecord/id``).
     package var baseID: Int64
+    /// `sha256:` of the canonical manifest; with ``baseID``, the content identity of the version.
     package var manifestDigest: String
+    /// As ``AdapterRecord/peftType``.
     package var peftType: String
+    /// As ``AdapterRecord/r``.
     package var r: Int?
+    /// As ``AdapterRecord/loraAlpha``; must be finite.
     package var loraAlpha: Double?
+    /// As ``AdapterRecord/useRslora``.
     package var useRslora: Bool
+    /// As ``AdapterRecord/useDora``.
     package var useDora: Bool
+    /// As ``AdapterRecord/targetModules``.
     package var targetModules: JSONValue
+    /// As ``AdapterRecord/rankPattern``.
     package var rankPattern: JSONValue
+    /// As ``AdapterRecord/alphaPattern``.
     package var alphaPattern: JSONValue
+    /// As ``AdapterRecord/config``.
     package var config: JSONValue
+    /// As ``AdapterRecord/summary``.
     package var summary: JSONValue
+    /// As ``AdapterRecord/totalSize``.
     package var totalSize: Int64
+    /// As ``AdapterRecord/source``.
     package var source: String?
 
+    /// A draft; see each property.
     package init(
         name: String, baseID: Int64, manifestDigest: String, peftType: String, r: Int?, loraAlpha: Double?,
         useRslora: Bool = false, useDora: Bool = false, targetModules: JSONValue,

@@ -5,9 +5,13 @@ internal import GRDB
 ///
 /// A value snapshot; it does not change when the catalog does.
 package struct BaseRecord: Sendable, Equatable {
+    /// The row id. Ids are not AUTOINCREMENT: once the highest row is removed its id can come back,
+    /// so keep names or digests, not ids, across transactions.
     package let id: Int64
+    /// The name users register and build with; unique across bases and adapters.
     package let name: String
-    /// 1 for the first registration of a name, then one more per distinct manifest.
+    /// One more than the name's highest version when registered (1 for a new name); after the
+    /// latest version is removed, its number is given to the next registration.
     package let version: Int
     /// `sha256:` of the canonical manifest (`[[path, digest, size], ...]` sorted by path).
     package let manifestDigest: String
@@ -17,11 +21,15 @@ package struct BaseRecord: Sendable, Equatable {
     package let modelType: String?
     /// The checkpoint's floating dtype (`f32`, `f16`, `bf16`, or the safetensors name).
     package let dtype: String
+    /// Elements over all tensors.
     package let parameterCount: Int64
+    /// Bytes over all files.
     package let totalSize: Int64
+    /// `config.json` `tie_word_embeddings`: the head shares the embedding matrix.
     package let tieWordEmbeddings: Bool
     /// The directory it was registered from (informational).
     package let source: String?
+    /// When this version was registered (to the millisecond).
     package let createdAt: Date
 
     /// `name@version`, as users write it.
@@ -49,16 +57,26 @@ package struct BaseRecord: Sendable, Equatable {
 
 /// What a caller supplies to register a base version; the catalog assigns id, version and time.
 package struct NewBase: Sendable, Equatable {
+    /// 1 to 128 characters, no `@`; must not be an adapter's name.
     package var name: String
+    /// `sha256:` of the canonical manifest; the content identity of the version.
     package var manifestDigest: String
+    /// As ``BaseRecord/architecture``.
     package var architecture: String?
+    /// As ``BaseRecord/modelType``.
     package var modelType: String?
+    /// As ``BaseRecord/dtype``.
     package var dtype: String
+    /// As ``BaseRecord/parameterCount``.
     package var parameterCount: Int64
+    /// As ``BaseRecord/totalSize``.
     package var totalSize: Int64
+    /// As ``BaseRecord/tieWordEmbeddings``.
     package var tieWordEmbeddings: Bool
+    /// As ``BaseRecord/source``.
     package var source: String?
 
+    /// A draft; see each property.
     package init(
         name: String, manifestDigest: String, architecture: String? = nil, modelType: String? = nil,
         dtype: String, parameterCount: Int64, totalSize: Int64, tieWordEmbeddings: Bool = false,

@@ -7,6 +7,7 @@ package struct BlobHolder: Sendable, Equatable, Hashable {
         case base, adapter, artifact
     }
 
+    /// Base, adapter or artifact.
     package let kind: Kind
     /// The row id in its table.
     package let id: Int64

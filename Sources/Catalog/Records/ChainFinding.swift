@@ -14,13 +14,16 @@ package struct ChainFinding: Sendable, Equatable, CustomStringConvertible {
 
     /// The event the finding is about (for ``Problem/truncated(lastWritten:)``, the last one present, or 0).
     package let seq: Int64
+    /// What is wrong.
     package let problem: Problem
 
+    /// A finding about event `seq`.
     package init(seq: Int64, problem: Problem) {
         self.seq = seq
         self.problem = problem
     }
 
+    /// One line naming the seq and the problem.
     package var description: String {
         switch problem {
         case .hashMismatch:

@@ -7,8 +7,10 @@ package struct FileEntry: Sendable, Equatable, Hashable {
     package var path: String
     /// `sha256:<64 hex>` of the bytes.
     package var digest: String
+    /// Bytes; not negative.
     package var size: Int64
 
+    /// An entry; see each property.
     package init(path: String, digest: String, size: Int64) {
         self.path = path
         self.digest = digest
@@ -24,15 +26,18 @@ package struct FileEntry: Sendable, Equatable, Hashable {
 
 /// One tensor of a base's index: where it lives and what it looks like.
 package struct TensorEntry: Sendable, Equatable {
+    /// The tensor name in the checkpoint; unique within a base.
     package var name: String
     /// The safetensors dtype name (`BF16`, `F32`, ...).
     package var dtype: String
+    /// Dimensions, outermost first; `[]` for a scalar.
     package var shape: [Int]
     /// The `.safetensors` file holding it; must be one of the base's files.
     package var path: String
     /// Order within that file (data-offset order).
     package var position: Int
 
+    /// An entry; see each property.
     package init(name: String, dtype: String, shape: [Int], path: String, position: Int) {
         self.name = name
         self.dtype = dtype

@@ -5,9 +5,13 @@ internal import GRDB
 package struct LeaseRecord: Sendable, Equatable {
     /// What the lease protects, e.g. `build:sha256:…`.
     package let name: String
+    /// The holder's process id, on ``holderHost``.
     package let holderPID: Int32
+    /// The holder's host name.
     package let holderHost: String
+    /// When the holder took it (or took it over).
     package let acquiredAt: Date
+    /// After this anyone may take it over.
     package let expiresAt: Date
 
     /// True when this process (same pid on the same host) holds the lease.

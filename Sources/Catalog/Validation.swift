@@ -16,7 +16,8 @@ enum Validation {
 
     /// 1 to 128 characters, no `@` (it separates the version), no control characters.
     static func name(_ name: String) throws {
-        guard (1...128).contains(name.count) else {
+        // Unicode scalars, because that is what the schema's CHECK on length(name) counts.
+        guard (1...128).contains(name.unicodeScalars.count) else {
             throw CatalogError.invalid("name \"\(name)\" must be 1 to 128 characters long")
         }
         guard !name.contains("@"), !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
