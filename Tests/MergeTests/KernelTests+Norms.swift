@@ -28,6 +28,8 @@ import Testing
             }
         }
         #expect(whole.map(\.bitPattern) == blocked.map(\.bitPattern))
+        let norms = m.withUnsafeBufferPointer { Kernels.columnNorms($0, columns: cols) }
+        #expect(norms == whole.map { $0.squareRoot() })
         for j in 0..<cols {
             let exact = (0..<rows).reduce(0.0) { $0 + Double(m[$1 * cols + j]) * Double(m[$1 * cols + j]) }
             #expect(abs(whole[j] - exact) <= 1e-15 * exact)

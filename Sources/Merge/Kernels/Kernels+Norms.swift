@@ -33,6 +33,15 @@ extension Kernels {
         loom_col_sumsq_accumulate(base, columns, rows, columns, sums.baseAddress!)
     }
 
+    /// The Euclidean norm of each column of a whole matrix (see
+    /// ``accumulateColumnSumsOfSquares(_:columns:into:)`` to stream it in row blocks; same bits).
+    /// - Precondition: `columns > 0` and `matrix.count` is a multiple of `columns`.
+    package static func columnNorms(_ matrix: UnsafeBufferPointer<Float>, columns: Int) -> [Double] {
+        var sums = [Double](repeating: 0, count: columns)
+        sums.withUnsafeMutableBufferPointer { accumulateColumnSumsOfSquares(matrix, columns: columns, into: $0) }
+        return sums.map { $0.squareRoot() }
+    }
+
     /// `M[i, j] = Float(Double(M[i, j]) · factors[i])`: the product in float64, rounded once to float32.
     /// - Precondition: `factors.count` equals the number of rows.
     package static func scaleRows(

@@ -22,7 +22,7 @@ import CMergeKernels
 /// - ``convert(_:from:into:)``
 /// - ``round(_:to:into:)``
 /// - ``firstNonFinite(in:format:)``
-/// - ``rowNorms(_:columns:)``
+/// - ``rowNorms(_:columns:)``, ``columnNorms(_:columns:)``
 /// - ``accumulateColumnSumsOfSquares(_:columns:into:)``
 /// - ``scaleRows(_:columns:by:)``, ``scaleColumns(_:columns:by:)`` (float64 and float32 factors)
 /// - ``withInstructionSet(_:_:)``
