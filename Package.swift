@@ -104,7 +104,7 @@ let package = Package(
         .target(
             name: "LoomCLI",
             dependencies: [
-                "Registry", "LoomJSON",
+                "Registry", "Catalog", "LoomJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

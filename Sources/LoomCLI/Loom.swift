@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Foundation
 import Registry
 
 /// The `loom` command: a registry and artifact store for model adapters.
@@ -26,6 +27,12 @@ public struct Loom: ParsableCommand {
     )
 
     public init() {}
+
+    /// Runs one command from the process's arguments and exits.
+    public static func runFromCommandLine() -> Never {
+        main(normalizedArguments(Array(CommandLine.arguments.dropFirst())))
+        Foundation.exit(0)
+    }
 
     /// Moves global options given before the subcommand (`loom --store X ls`) after it, where every
     /// subcommand parses them, so both positions work.

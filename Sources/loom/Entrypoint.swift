@@ -4,6 +4,6 @@ import LoomCLI
 @main
 struct Entrypoint {
     static func main() {
-        Loom.main(Loom.normalizedArguments(Array(CommandLine.arguments.dropFirst())))
+        Loom.runFromCommandLine()
     }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import ArgumentParser
 import LoomJSON
 import Registry
@@ -37,10 +38,14 @@ struct RemoveCommand: ParsableCommand {
         try runReporting {
             let reference = try Reference(parsing: name)
             let removal = try global.registry().remove(kind == .base ? .base : .adapter, reference, cascade: cascade)
+            let removed = removal.bases.map { "base \($0.reference)" } + removal.adapters.map { "adapter \($0.reference)" }
             if json {
-                Terminal.out(JSONWriter.canonical.string(.object(["removed": .array(removal.removed.map { .string($0) })])))
+                Terminal.out(JSONWriter.canonical.string(.object([
+                    "bases": .array(removal.bases.map { .object(RecordJSON.base($0)) }),
+                    "adapters": .array(removal.adapters.map { .object(RecordJSON.adapter($0)) }),
+                ])))
             } else {
-                for r in removal.removed { Terminal.out("removed \(r)") }
+                for r in removed { Terminal.out("removed \(r) (its blobs stay until `loom gc`)") }
             }
         }
     }

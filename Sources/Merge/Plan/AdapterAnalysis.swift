@@ -95,8 +95,8 @@ public struct AdapterAnalysis: Sendable {
         try builder.classify(tensors)
         try builder.analyzeReplacements()
         try builder.analyzeModules()
-        try builder.checkCoverage()
         try builder.throwIfUnaccounted()
+        try builder.checkCoverage()
         self.config = config
         modules = builder.modules.sorted { $0.target < $1.target }
         replacements = builder.replacements.sorted { $0.target < $1.target }

@@ -145,7 +145,7 @@ struct AnalysisBuilder {
     mutating func checkCoverage() throws(MergeError) {
         let baseModules = base.modules
         let targeted = baseModules.filter { matcher.targets($0, isLinear: base.isLinearForAllLinear($0)) }
-        if targeted.isEmpty && replacements.isEmpty {
+        if targeted.isEmpty && modules.isEmpty && replacements.isEmpty {
             throw .invalid("target_modules \(config.targetModules.jsonText) selects no module of the base")
         }
         guard config.peftType == .lora, config.json["init_lora_weights"]?.boolValue == false else { return }
