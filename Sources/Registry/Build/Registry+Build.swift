@@ -96,12 +96,17 @@ extension Registry {
     func cacheHit(_ key: Digest, catalog: Catalog) throws(RegistryError) -> BuildResult? {
         do {
             guard let artifact = try catalog.artifact(key: key.description) else { return nil }
+            // Touch first: gc re-checks last use under the write lock, so from here on it keeps this artifact.
+            do {
+                try catalog.touchArtifact(key: key.description)
+            } catch let error as CatalogError where error.kind == .notFound {
+                return nil
+            }
             let entries = try manifestEntries(artifact)
             guard entries.allSatisfy({ blobs.contains($0.digest) }) else {
                 try catalog.deleteArtifact(key: key.description, reason: "blobs missing; rebuilding")
                 return nil
             }
-            try catalog.touchArtifact(key: key.description)
             let path = try Materializer(registry: self).materialize(key, files: entries)
             return BuildResult(path: path, artifact: artifact, cached: true, waited: false, notes: [])
         } catch {

@@ -59,6 +59,19 @@ extension Registry {
         let shown = "\(directory)/adapter_model.safetensors"
         let checked = try checkAdapterWeights(path: weightsFile.resolvedPath, shown: shown, config: config, base: model)
 
+        return try withIngestLease { () throws(RegistryError) in
+            try storeAdapter(
+                name: name, dir: dir, base: base, config: config, configBytes: configBytes, weightsFile: weightsFile,
+                checked: checked, shown: shown, progress: progress)
+        }
+    }
+
+    /// The writing half of ``registerAdapter(directory:name:base:progress:)``, under an ingest lease.
+    private func storeAdapter(
+        name: String, dir: ModelDirectory, base: BaseRecord, config: AdapterConfig, configBytes: [UInt8],
+        weightsFile: ModelDirectory.File, checked: (digest: Digest, analysis: AdapterAnalysis), shown: String,
+        progress: any ProgressSink
+    ) throws(RegistryError) -> AdapterRegistration {
         let weights: IngestResult
         let configBlob: IngestResult
         do {

@@ -53,6 +53,16 @@ extension Registry {
         let configBytes = try readSmallFile(plan.config.resolvedPath, shown: "config.json")
         let config = try parseConfig(configBytes, shown: directory + "/config.json")
 
+        return try withIngestLease { () throws(RegistryError) in
+            try storeBase(dir: dir, directory: directory, name: name, plan: plan, headers: headers, configBytes: configBytes, config: config, notes: notes, progress: progress)
+        }
+    }
+
+    /// The writing half of ``registerBase(directory:name:progress:)``, under an ingest lease.
+    private func storeBase(
+        dir: ModelDirectory, directory: String, name: String, plan: BaseFiles, headers: [String: SafetensorsHeader],
+        configBytes: [UInt8], config: JSONObject, notes: [String], progress: any ProgressSink
+    ) throws(RegistryError) -> BaseRegistration {
         // Copy and hash, one pass per file.
         var entries: [Manifest.Entry] = []
         for file in plan.stored {
