@@ -56,6 +56,7 @@ let package = Package(
             exclude: ["README.md"],
             resources: [
                 .embedInCode("0001_create_catalog.sql"),
+                .embedInCode("0002_create_recipes.sql"),
             ],
             swiftSettings: strictness
         ),

@@ -63,33 +63,67 @@ extension Registry {
         return d
     }
 
+    /// A resolved recipe made ready to merge: the plan, the base's config, and the adapters' mmapped
+    /// weights (indexed like the recipe's inputs). The caller must call ``close()``.
+    struct PreparedBuild {
+        let plan: MergePlan
+        let config: JSONObject
+        let adapters: [SafetensorsFile]
+
+        func close() { for f in adapters { f.close() } }
+    }
+
+    /// Validates every adapter of `recipe` against its base and combines them into a plan.
+    ///
+    /// - Throws: ``RegistryError`` `.invalid` naming the adapter that does not apply or the combination
+    ///   that cannot be built.
+    func prepare(_ recipe: BuildRecipe, catalog: Catalog) throws(RegistryError) -> PreparedBuild {
+        let base = recipe.base
+        let (model, config) = try BaseModelLoader(registry: self).load(base, catalog: catalog)
+        var opened: [SafetensorsFile] = []
+        var planInputs: [MergePlan.Input] = []
+        do {
+            for input in recipe.inputs {
+                let (adapterConfig, weights) = try openAdapter(input.adapter, catalog: catalog)
+                opened.append(weights)
+                let descriptors = weights.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
+                do {
+                    let analysis = try AdapterAnalysis(config: adapterConfig, tensors: descriptors, base: model)
+                    planInputs.append(.init(analysis: analysis, weight: input.weight, digest: input.adapter.manifestDigest))
+                } catch {
+                    throw RegistryError.invalid("adapter \(input.adapter.reference) does not apply to base \(base.name)@\(base.version): \(error.message)")
+                }
+            }
+            do {
+                let plan = try MergePlan(base: model, inputs: planInputs)
+                return PreparedBuild(plan: plan, config: config, adapters: opened)
+            } catch {
+                throw RegistryError.invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
+            }
+        } catch {
+            for f in opened { f.close() }
+            throw RegistryError(error)
+        }
+    }
+
+    /// The merge plan of `recipe` (validation only: nothing is written).
+    func plan(_ recipe: BuildRecipe, catalog: Catalog) throws(RegistryError) -> MergePlan {
+        let prepared = try prepare(recipe, catalog: catalog)
+        prepared.close()
+        return prepared.plan
+    }
+
     /// Runs the merge for a resolved recipe under its lease and commits the artifact.
     func merge(
         _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
     ) throws(RegistryError) -> BuildResult {
         let started = clock()
         let base = recipe.base
-        let (model, config) = try BaseModelLoader(registry: self).load(base, catalog: catalog)
-        var opened: [SafetensorsFile] = []
-        defer { for f in opened { f.close() } }
-        var planInputs: [MergePlan.Input] = []
-        for input in recipe.inputs {
-            let (adapterConfig, weights) = try openAdapter(input.adapter, catalog: catalog)
-            opened.append(weights)
-            let descriptors = weights.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
-            do {
-                let analysis = try AdapterAnalysis(config: adapterConfig, tensors: descriptors, base: model)
-                planInputs.append(.init(analysis: analysis, weight: input.weight, digest: input.adapter.manifestDigest))
-            } catch {
-                throw .invalid("adapter \(input.adapter.reference) does not apply to base \(base.name)@\(base.version): \(error.message)")
-            }
-        }
-        let plan: MergePlan
-        do {
-            plan = try MergePlan(base: model, inputs: planInputs)
-        } catch {
-            throw .invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
-        }
+        let prepared = try prepare(recipe, catalog: catalog)
+        defer { prepared.close() }
+        let plan = prepared.plan
+        let config = prepared.config
+        let opened = prepared.adapters
         let adaptersJSON = JSONWriter.canonical.string(recipe.canonical["adapters"] ?? .array([]))
         let metadata = [
             ("format", "pt"), ("loom.key", key.description), ("loom.base", base.manifestDigest),
