@@ -55,7 +55,7 @@ import Testing
     @Test func referencesParseNameAndVersion() throws {
         #expect(try Reference(parsing: "llama-tiny") == Reference(name: "llama-tiny"))
         #expect(try Reference(parsing: "llama-tiny@12") == Reference(name: "llama-tiny", version: 12))
-        for text in ["llama@0", "llama@", "llama@-1", "llama@x", "llama@1.5"] {
+        for text in ["llama@0", "llama@", "llama@-1", "llama@+1", "llama@ 1", "llama@x", "llama@1.5", "llama@99999999999999999999"] {
             expectRegistryError(.invalid, mentioning: ["version"]) { _ = try Reference(parsing: text) }
         }
         for text in ["@3", "a/b@3", "a@1@2", ".x@1"] {
