@@ -8,7 +8,7 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show everything recorded about a base, an adapter or an artifact.",
         discussion: """
-            For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha patterns,
+            For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha patterns, \
             every adapted module with its scaling, files and digests, and its base.
 
             Examples:
