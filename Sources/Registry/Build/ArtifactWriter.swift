@@ -139,6 +139,8 @@ struct ArtifactWriter {
     private mutating func writeComputed(_ tensorPlan: TensorPlan, dtype out: String, into sink: inout ShardSink) throws(RegistryError) {
         let sourceBytes: UnsafeRawBufferPointer
         let sourceDType: String
+        var dropAfter: (SafetensorsFile, TensorInfo)?
+        defer { if let (f, info) = dropAfter { f.dropPages(of: info) } }
         switch tensorPlan.source {
         case .base(let name):
             guard let entry = baseTensors.first(where: { $0.name == name }) else { throw .internal("base tensor \(name) is not indexed") }
@@ -146,6 +148,8 @@ struct ArtifactWriter {
             guard let info = f.header.tensor(named: name) else { throw .internal("base tensor \(name) is not in \(entry.path)") }
             sourceBytes = f.bytes(of: info)
             sourceDType = info.dtype.rawValue
+            // Mapped pages count as resident memory: release them once this tensor is written.
+            dropAfter = (f, info)
         case .adapter(let index, let key):
             guard let info = adapters[index].header.tensor(named: key) else { throw .internal("adapter tensor \(key) is missing") }
             sourceBytes = adapters[index].bytes(of: info)

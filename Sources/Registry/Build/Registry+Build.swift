@@ -83,7 +83,7 @@ extension Registry {
                 return hit
             }
         }
-        defer { try? catalog.releaseLease(name: leaseName) }
+        defer { _ = try? catalog.releaseLease(name: leaseName) }
         if var hit = try cacheHit(key, catalog: catalog) {
             hit.waited = waited
             return hit
@@ -130,8 +130,8 @@ extension Registry {
     }
 
     static var hostName: String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        gethostname(&buffer, buffer.count)
-        return String(cString: buffer)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count - 1)
+        return String(decoding: buffer.prefix(while: { $0 != 0 }), as: UTF8.self)
     }
 }
