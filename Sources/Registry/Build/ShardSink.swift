@@ -10,9 +10,9 @@ struct ShardSink {
     private let progress: any ProgressSink
     private var written: Int64 = 0
 
-    init(registry: Registry, label: String, total: Int64, progress: any ProgressSink) throws(RegistryError) {
+    init(store: any BlobIngester, label: String, total: Int64, progress: any ProgressSink) throws(RegistryError) {
         do {
-            writer = try registry.blobs.makeWriter()
+            writer = try store.makeWriter()
         } catch {
             throw RegistryError(error)
         }
