@@ -23,6 +23,7 @@ public struct Loom: ParsableCommand {
         version: LoomVersion.current,
         subcommands: [
             BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self,
+            AuditCommand.self, VerifyCommand.self, LogCommand.self,
         ]
     )
 
