@@ -147,12 +147,21 @@ let package = Package(
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Safetensors", "LoomJSON", "CBLAS", "CMergeKernels", "LoomTesting"], swiftSettings: strictness),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting"],
+            dependencies: [
+                "Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
+                // Raw SQL and an independent sha256, to tamper with a store as an attacker would and check audit's digests.
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictness
         ),
         .testTarget(
             name: "LoomCLITests",
-            dependencies: ["LoomCLI", "LoomJSON", "Safetensors", "LoomTesting"],
+            dependencies: [
+                "LoomCLI", "LoomJSON", "Safetensors", "LoomTesting",
+                // Raw SQL, to edit an event row as an attacker would before running `loom verify`.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Snapshots"],  // golden help text, read from the source tree (RECORD_SNAPSHOTS=1 rewrites it)
             swiftSettings: strictness
         ),

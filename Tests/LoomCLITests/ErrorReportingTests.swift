@@ -35,9 +35,7 @@ import Testing
         expectError(try store.loom("show", "nosuch"), exit: 2, naming: "nosuch")
         let build = try store.loom("build", "nosuch")
         expectError(build, exit: 2, naming: store.path)
-        withKnownIssue("Registry.build on an empty store names the store, not the requested name (Registry+Build.swift)") {
-            #expect(build.stderr.contains("nosuch"), "\(build)")
-        }
+        #expect(build.stderr.contains("nosuch"), "\(build)")
     }
 
     @Test func unknownVersionIsNotFound() throws {

@@ -148,10 +148,11 @@ import Glibc
         #expect(try harness.registry.list().bases.map(\.reference) == ["big@1", "gpt2-tiny@1"])
     }
 
-    /// Every fault point a `base add` passes before its commit, and the one right after it.
+    /// Every fault point a `base add` passes before its commit, and the one right after it. The first
+    /// catalog commit takes the ingest lease; the second is the base's row (`#2`).
     static let faults = [
         "ingest.after-create", "ingest.mid-write", "ingest.after-fsync", "ingest.after-rename", "catalog.before-commit",
-        "catalog.after-commit",
+        "catalog.after-commit", "catalog.before-commit#2", "catalog.after-commit#2",
     ]
 
     @Test(arguments: faults)
@@ -164,7 +165,7 @@ import Glibc
         process.waitUntilExit()
         #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL, "not killed at \(fault): \(Self.logText(log))")
 
-        if fault == "catalog.after-commit" {
+        if fault == "catalog.after-commit#2" {
             // Committed: the base is there, whole, and adding it again changes nothing.
             let registry = try Registry(root: harness.root, logger: Logger(label: "test"))
             #expect(try registry.list().bases.map(\.reference) == ["gpt2-tiny@1", "llama-tiny@1"])

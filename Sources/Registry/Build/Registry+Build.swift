@@ -56,7 +56,12 @@ extension Registry {
     ///   and collected by gc.
     package func build(_ request: BuildRequest, progress: any ProgressSink = SilentProgress()) throws(RegistryError) -> BuildResult {
         guard let existing = try existingCatalog() else {
-            throw .notFound("the store \(root) is empty: register a base and an adapter first")
+            let what: String
+            switch request.target {
+            case .named(let reference): what = "no recipe or adapter named \(reference)"
+            case .explicit(let base, let adapters): what = "nothing named \(base?.description ?? adapters.first?.reference.description ?? "")"
+            }
+            throw .notFound("\(what) is registered: the store \(root) is empty")
         }
         let recipe = try resolve(request, catalog: existing)
         let catalog = try writableCatalog()

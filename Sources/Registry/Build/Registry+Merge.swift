@@ -26,7 +26,7 @@ extension Registry {
                 }
                 return BuildRecipe(
                     base: base, inputs: [.init(adapter: adapter, weight: 1, asked: reference.description)],
-                    dtype: try request.dtype ?? defaultDType(base))
+                    dtype: try request.dtype ?? defaultDType(base), dtypeAsked: request.dtype)
             case .explicit(let baseReference, let adapters):
                 guard !adapters.isEmpty else { throw RegistryError.invalid("a build needs at least one --adapter") }
                 var inputs: [BuildRecipe.Input] = []
@@ -49,7 +49,9 @@ extension Registry {
                     }
                     base = b
                 }
-                return BuildRecipe(base: base, inputs: inputs, dtype: try request.dtype ?? defaultDType(base))
+                return BuildRecipe(
+                    base: base, inputs: inputs, dtype: try request.dtype ?? defaultDType(base),
+                    baseAsked: baseReference?.description, dtypeAsked: request.dtype)
             }
         } catch {
             throw RegistryError(error)
@@ -113,11 +115,16 @@ extension Registry {
         return prepared.plan
     }
 
-    /// Runs the merge for a resolved recipe under its lease and commits the artifact.
-    func merge(
-        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
-    ) throws(RegistryError) -> BuildResult {
-        let started = clock()
+    /// Writes every output file of a resolved recipe into `store`: merged and converted shards, a
+    /// rewritten config.json and index when they change, base blobs reused as they are. Reads base and
+    /// adapter blobs from the registry's store; calls `renewLease` after every shard.
+    ///
+    /// - Returns: the manifest entries, sorted by path, and the merge plan.
+    /// - Throws: ``RegistryError``; blobs already written to `store` stay there unreferenced.
+    func writeMerged(
+        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, into store: any BlobIngester, progress: any ProgressSink,
+        renewLease: () throws(RegistryError) -> Void
+    ) throws(RegistryError) -> (entries: [Manifest.Entry], plan: MergePlan) {
         let base = recipe.base
         let prepared = try prepare(recipe, catalog: catalog)
         defer { prepared.close() }
@@ -138,9 +145,19 @@ extension Registry {
             throw RegistryError(error)
         }
         var writer = ArtifactWriter(
-            registry: self, baseFiles: baseFiles, baseTensors: baseTensors, baseConfig: config, plan: plan,
+            registry: self, store: store, baseFiles: baseFiles, baseTensors: baseTensors, baseConfig: config, plan: plan,
             adapters: opened, dtype: recipe.dtype, metadata: metadata)
-        let entries = try writer.write(progress: progress) { () throws(RegistryError) in
+        let entries = try writer.write(progress: progress, renewLease: renewLease)
+        return (entries, plan)
+    }
+
+    /// Runs the merge for a resolved recipe under its lease and commits the artifact.
+    func merge(
+        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
+    ) throws(RegistryError) -> BuildResult {
+        let started = clock()
+        let (entries, plan) = try writeMerged(recipe, key: key, catalog: catalog, into: blobs, progress: progress) {
+            () throws(RegistryError) in
             do {
                 try catalog.renewLease(name: leaseName, ttl: Self.buildLeaseTTL)
             } catch {
@@ -148,6 +165,7 @@ extension Registry {
             }
         }
         let finished = clock()
+        let base = recipe.base
         Fault.point("build.before-commit")
         let manifest = Manifest(entries)
         let provenance = provenanceJSON(recipe, key: key, plan: plan, manifest: manifest, started: started, finished: finished)

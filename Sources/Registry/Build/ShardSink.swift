@@ -22,9 +22,9 @@ struct ShardSink {
     private var written: Int64 = 0
     private var open = true
 
-    init(registry: Registry, label: String, total: Int64, progress: any ProgressSink) throws(RegistryError) {
+    init(store: any BlobIngester, label: String, total: Int64, progress: any ProgressSink) throws(RegistryError) {
         do {
-            pipeline = Pipeline(try registry.blobs.makeWriter())
+            pipeline = Pipeline(try store.makeWriter())
         } catch {
             throw RegistryError(error)
         }
