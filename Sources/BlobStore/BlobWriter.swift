@@ -91,7 +91,8 @@ public final class BlobWriter {
             hasher.drain()
             let digest = hasher.finalize()
             if let expectedSize, expectedSize != bytesWritten {
-                throw BlobStoreError(.sizeMismatch, "size mismatch: expected \(expectedSize) bytes, got \(bytesWritten) (content \(digest))")
+                throw BlobStoreError(
+                    .sizeMismatch, "size mismatch: expected \(expectedSize) bytes, got \(bytesWritten) (content \(digest))")
             }
             if let expected, expected != digest {
                 throw BlobStoreError(.digestMismatch, "digest mismatch: expected \(expected), got \(digest)")
@@ -127,9 +128,10 @@ public final class BlobWriter {
     }
 
     /// Appends `count` bytes of the open file `source` from its start, copied inside the kernel where
-    /// possible; must be the writer's first data (the hash maps the file back in page-aligned chunks). The hash is computed over the bytes as written to the temporary file (mapped back,
+    /// possible. The hash is computed over the bytes as written to the temporary file (mapped back,
     /// a few chunks behind the copy), so the digest names exactly what is stored even if the source
-    /// changes meanwhile. `progress` gets the bytes written so far after each chunk.
+    /// changes meanwhile. Must be the writer's first data (the mapped chunks are page-aligned).
+    /// `progress` gets the bytes written so far after each chunk.
     /// - Throws: as ``write(_:)-(UnsafeRawBufferPointer)``; `io` also when the source ends early.
     func copy(from source: Int32, count: Int, sourcePath: String, progress: ((Int64) -> Void)?) throws {
         try checkOpen("write")
@@ -153,7 +155,8 @@ public final class BlobWriter {
                 let start = file.size
                 let copied = try file.append(copying: wanted, from: source, at: Int64(offset), sourcePath: sourcePath)
                 guard copied == wanted else {
-                    throw BlobStoreError(.io, "read \(sourcePath): file shrank to \(offset + copied) bytes while being ingested (was \(count))", errno: EIO)
+                    let message = "read \(sourcePath): file shrank to \(offset + copied) bytes while being ingested (was \(count))"
+                    throw BlobStoreError(.io, message, errno: EIO)
                 }
                 windows.append(try file.map(offset: start, count: copied))
                 hasher.enqueue(windows[windows.count - 1])

@@ -9,7 +9,9 @@ extension FileSystemBlobStore {
     /// kernel, as `cp` does) while a helper thread hashes the copied bytes a few chunks behind, so the
     /// digest names exactly the bytes stored. Resident memory stays at a few chunks.
     /// Non-regular sources (pipes, devices) are read and written instead.
-    public func ingest(contentsOf path: String, expecting expected: Digest?, progress: ((Int64) -> Void)?) throws -> IngestResult {
+    public func ingest(
+        contentsOf path: String, expecting expected: Digest?, progress: ((Int64) -> Void)?
+    ) throws -> IngestResult {
         let context = "ingest of \(path)"
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
@@ -64,7 +66,9 @@ extension FileSystemBlobStore {
     }
 
     /// Ingests a source that cannot be mapped, reading it in chunks.
-    private func ingestStream(_ fd: Int32, path: String, expecting expected: Digest?, progress: ((Int64) -> Void)?) throws -> IngestResult {
+    private func ingestStream(
+        _ fd: Int32, path: String, expecting expected: Digest?, progress: ((Int64) -> Void)?
+    ) throws -> IngestResult {
         let writer = try BlobWriter(layout: layout, writeLimit: writeLimit, source: path)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlobWriter.chunkSize, alignment: 64)
         defer { buffer.deallocate() }

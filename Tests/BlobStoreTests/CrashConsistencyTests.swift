@@ -40,7 +40,8 @@ import Testing
         let directory = try TemporaryDirectory()
         let root = directory.path + "/store"
         let digest = try FileSystemBlobStore(root: root).ingest(bytes: pseudoRandomBytes(1000)).digest
-        let child = try Child.run(mode: "delete", root: root, source: digest.description, environment: ["LOOM_FAULT": "gc.before-unlink"])
+        let child = try Child.run(
+            mode: "delete", root: root, source: digest.description, environment: ["LOOM_FAULT": "gc.before-unlink"])
         #expect(child.killed, "\(child.output)")
         #expect(try FileSystemBlobStore(root: root).verify(digest) == .ok)
     }
