@@ -19,7 +19,8 @@ struct LoomBench: ParsableCommand {
         commandName: "loom-bench",
         abstract: "Benchmark loom against cp+sync+sha256 of the same bytes, measured in the same run.",
         discussion: """
-            Generates a Llama-shape bf16 model and an all-linear r=16 LoRA (no Python), then measures base add, cold build, cache-hit build, ls --json and gc --dry-run over 10,000 artifacts. See BENCHMARKS.md.
+            Generates a Llama-shape bf16 model and an all-linear r=16 LoRA (no Python), then measures \
+            base add, cold build, cache-hit build, ls --json and gc --dry-run over 10,000 artifacts. See BENCHMARKS.md.
 
             Examples:
               swift build -c release && .build/release/loom-bench

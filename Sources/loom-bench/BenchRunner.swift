@@ -78,6 +78,7 @@ final class BenchRunner {
                     if try gcAvailable() {
                         try measureLoom(&measureRows[0], ["gc", "--dry-run", "--max-size", "0", "--json"], output: "gc.json")
                     } else {
+                        measureRows[0].unavailable = true
                         measureRows[0].note = "n/a (gc not available)"
                     }
                 }

@@ -67,6 +67,8 @@ struct Row: Sendable {
     var note: String?
     /// True when the measure could not be made because something failed (not a missed target).
     var failed = false
+    /// True when the binary lacks the command measured (gc before it exists).
+    var unavailable = false
 
     var ratio: Double? {
         guard let l = loom.median, let f = floor?.total.median, f > 0 else { return nil }
@@ -82,9 +84,11 @@ struct Row: Sendable {
         }
     }
 
-    /// PASS or FAIL against the target; ERROR when the measure failed; SKIP when it was not made.
+    /// PASS or FAIL against the target; ERROR when the measure failed; n/a when loom lacks the command;
+    /// SKIP when it was not made.
     var verdict: String {
         if failed { return "ERROR" }
+        if unavailable { return "n/a" }
         guard let value = measured else { return "SKIP" }
         switch target {
         case .ratio(let bound): return value <= bound ? "PASS" : "FAIL"

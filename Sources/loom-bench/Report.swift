@@ -17,7 +17,7 @@ struct Report {
                 + "(\(Units.bytes(shape.adapterDataBytes(rank: SyntheticModel.rank))) f32); median of \(runs) runs after a warm-up",
             "machine: " + machine.summary,
             "",
-            "| measure | loom median (min–max) | floor median: cp+sync + sha256 | loom/floor | peak RSS (max) | target | result |",
+            "| measure | loom median (min–max) | floor median (cp+sync median; sha256 median) | loom/floor | peak RSS (max) | target | result |",
             "|---|---|---|---|---|---|---|",
         ]
         for row in rows {
@@ -26,7 +26,7 @@ struct Report {
             } ?? "-"
             let floor = row.floor.flatMap { f in
                 f.total.median.map {
-                    "\(Units.seconds($0)) = \(Units.seconds(f.copySync.median ?? 0)) + \(Units.seconds(f.hash.median ?? 0))"
+                    "\(Units.seconds($0)) (\(Units.seconds(f.copySync.median ?? 0)); \(Units.seconds(f.hash.median ?? 0)))"
                 }
             } ?? "-"
             let ratio = row.ratio.map { Units.decimal($0, digits: 2) } ?? "-"
