@@ -118,7 +118,11 @@ let package = Package(
         /** Benchmark: synthetic inputs, loom vs cp+sync+sha256 measured in the same run. */
         .executableTarget(
             name: "loom-bench",
-            dependencies: ["LoomJSON", "Safetensors", "Registry", "Catalog", "BlobStore"],
+            dependencies: [
+                "LoomJSON", "Safetensors", "Catalog", "BlobStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictness
         ),
 
