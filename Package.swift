@@ -146,7 +146,11 @@ let package = Package(
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Safetensors", "LoomJSON", "CBLAS", "CMergeKernels", "LoomTesting"], swiftSettings: strictness),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting"],
+            dependencies: [
+                "Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
+                // gc tests plant leases of other (dead) processes, as those processes would have written them.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictness
         ),
         .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "LoomJSON", "Safetensors", "LoomTesting"], swiftSettings: strictness),

@@ -16,6 +16,7 @@ package import Logging
 /// - Registration: `registerBase`, `registerAdapter` (Registry+Bases.swift, Registry+Adapters.swift)
 /// - Building: `build` (Registry+Build.swift)
 /// - Listing and removal: `list`, `show`, `remove`
+/// - Garbage collection: `collectGarbage` (Registry+GC.swift; the pure planner is ``GarbageCollector``)
 public final class Registry: Sendable {
     /// Absolute path of the store root.
     public let root: String
