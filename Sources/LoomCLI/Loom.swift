@@ -22,7 +22,7 @@ public struct Loom: ParsableCommand {
             """,
         version: LoomVersion.current,
         subcommands: [
-            BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self,
+            BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self, GCCommand.self,
         ]
     )
 

@@ -21,6 +21,14 @@ package struct GCPlan: Sendable, Equatable {
         package var lastUsedAt: Date
         /// Why it goes (``Reason/overBudget``).
         package var reason: String
+
+        /// An item; see each property.
+        package init(key: String, size: Int64, lastUsedAt: Date, reason: String) {
+            self.key = key
+            self.size = size
+            self.lastUsedAt = lastUsedAt
+            self.reason = reason
+        }
     }
 
     /// A blob file deleted from `blobs/`.
@@ -31,6 +39,13 @@ package struct GCPlan: Sendable, Equatable {
         package var size: Int64
         /// ``Reason/unreferenced`` or ``Reason/freed(by:)``.
         package var reason: String
+
+        /// An item; see each property.
+        package init(digest: String, size: Int64, reason: String) {
+            self.digest = digest
+            self.size = size
+            self.reason = reason
+        }
     }
 
     /// A leftover file in `ingest/`.
@@ -43,6 +58,14 @@ package struct GCPlan: Sendable, Equatable {
         package var modifiedAt: Date
         /// Why it goes (``Reason/staleIngest``).
         package var reason: String
+
+        /// An item; see each property.
+        package init(path: String, size: Int64, modifiedAt: Date, reason: String) {
+            self.path = path
+            self.size = size
+            self.modifiedAt = modifiedAt
+            self.reason = reason
+        }
     }
 
     /// An entry of `artifacts/` removed with everything in it (symlinks only; blobs are items of their own).
@@ -63,6 +86,13 @@ package struct GCPlan: Sendable, Equatable {
         package var kind: Kind
         /// Why it goes, in words.
         package var reason: String
+
+        /// An item; see each property.
+        package init(path: String, kind: Kind, reason: String) {
+            self.path = path
+            self.kind = kind
+            self.reason = reason
+        }
     }
 
     /// A dead lease row deleted from the catalog.
@@ -75,6 +105,14 @@ package struct GCPlan: Sendable, Equatable {
         package var expiresAt: Date
         /// `expired` or `holder gone`.
         package var reason: String
+
+        /// An item; see each property.
+        package init(name: String, holder: String, expiresAt: Date, reason: String) {
+            self.name = name
+            self.holder = holder
+            self.expiresAt = expiresAt
+            self.reason = reason
+        }
     }
 
     /// Something gc left alone although it might have gone, and why (a live lease, a re-check that failed).
@@ -89,6 +127,12 @@ package struct GCPlan: Sendable, Equatable {
             Skip(
                 subject: name,
                 reason: "live lease held by \(holder): blobs, ingest files and stray directories are not swept while it lasts")
+        }
+
+        /// An entry; see each property.
+        package init(subject: String, reason: String) {
+            self.subject = subject
+            self.reason = reason
         }
     }
 
