@@ -56,6 +56,7 @@ let package = Package(
             exclude: ["README.md"],
             resources: [
                 .embedInCode("0001_create_catalog.sql"),
+                .embedInCode("0002_create_recipes.sql"),
             ],
             swiftSettings: strictness
         ),
@@ -148,11 +149,22 @@ let package = Package(
             name: "RegistryTests",
             dependencies: [
                 "Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
-                // gc tests plant leases of other (dead) processes, as those processes would have written them.
+                // Raw SQL and an independent sha256: to tamper with a store as an attacker would and check audit's
+                // digests, and to plant leases of other (dead) processes for gc.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictness
         ),
-        .testTarget(name: "LoomCLITests", dependencies: ["LoomCLI", "LoomJSON", "Safetensors", "LoomTesting"], swiftSettings: strictness),
+        .testTarget(
+            name: "LoomCLITests",
+            dependencies: [
+                "LoomCLI", "LoomJSON", "Safetensors", "LoomTesting",
+                // Raw SQL, to edit an event row as an attacker would before running `loom verify`.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Snapshots"],  // golden help text, read from the source tree (RECORD_SNAPSHOTS=1 rewrites it)
+            swiftSettings: strictness
+        ),
     ]
 )

@@ -7,5 +7,6 @@ package enum LoomMigrations {
     /// Every migration, oldest first. Immutable; safe to read from any thread.
     package static let all: [(id: String, sql: String)] = [
         ("0001_create_catalog", String(decoding: PackageResources._001_create_catalog_sql, as: UTF8.self)),
+        ("0002_create_recipes", String(decoding: PackageResources._002_create_recipes_sql, as: UTF8.self)),
     ]
 }

@@ -17,21 +17,42 @@ public struct Loom: ParsableCommand {
               loom --store /data/loom ls adapters --json
 
             The store is ./Store unless --store PATH or $LOOM_STORE says otherwise; it is created on the first write.
-            Exit codes: 0 ok, 1 I/O or internal error, 2 not found, 3 invalid input, 4 conflict, 64 usage;
+            Exit codes: 0 ok, 1 I/O or internal error, 2 not found, 3 invalid input, 4 conflict, 64 usage; \
             verify exits 16 + 1 (bad blob) + 2 (bad reference) + 4 (catalog integrity) + 8 (event chain).
             """,
         version: LoomVersion.current,
         subcommands: [
-            BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self, GCCommand.self,
+            BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self,
+            RecipeCommand.self, PinCommand.self, UnpinCommand.self,
+            AuditCommand.self, VerifyCommand.self, LogCommand.self, GCCommand.self,
         ]
     )
 
     public init() {}
 
     /// Runs one command from the process's arguments and exits.
+    ///
+    /// Every failure, usage errors included, is one `loom: …` line on stderr (DESIGN.md "Errors");
+    /// `--help` and `--version` print to stdout and exit 0.
     public static func runFromCommandLine() -> Never {
-        main(normalizedArguments(Array(CommandLine.arguments.dropFirst())))
+        do {
+            var command = try parseAsRoot(normalizedArguments(Array(CommandLine.arguments.dropFirst())))
+            try command.run()
+        } catch let error where error is ExitCode || exitCode(for: error) == .success {
+            exit(withError: error)  // already reported by the command, or help and version
+        } catch {
+            Terminal.error("loom: " + oneLineMessage(for: error))
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
         Foundation.exit(0)
+    }
+
+    /// argument-parser's message without the usage block, plus where to read more.
+    static func oneLineMessage(for error: any Error) -> String {
+        let message = message(for: error).split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? "\(error)"
+        let full = fullMessage(for: error)
+        guard let start = full.range(of: "See '"), let end = full[start.upperBound...].firstIndex(of: "'") else { return message }
+        return message + " (see '\(full[start.upperBound..<end])')"
     }
 
     /// Moves global options given before the subcommand (`loom --store X ls`) after it, where every

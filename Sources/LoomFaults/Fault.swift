@@ -7,17 +7,25 @@ import Darwin
 /// Fault injection for crash and full-disk tests. Compiled in, inert unless the environment asks.
 ///
 /// - `LOOM_FAULT=<point>`: the process kills itself with SIGKILL when it reaches ``point(_:)`` with that
-///   name (several names may be given, comma-separated). Used to prove that a crash at any step leaves
-///   the store consistent.
+///   name; `<point>#N` waits for the Nth time the point is reached (several entries may be given,
+///   comma-separated). Used to prove that a crash at any step leaves the store consistent.
 /// - `LOOM_FAULT_ENOSPC_AFTER=<bytes>`: data writes through ``checkWrite(total:adding:)`` fail with
 ///   `ENOSPC` once the file being written would grow past that many bytes.
 ///
 /// The environment is read once per process; every member is safe to call from any thread.
 public enum Fault {
-    private static let armed: Set<String> = {
-        guard let raw = getenv("LOOM_FAULT") else { return [] }
-        return Set(String(cString: raw).split(separator: ",").map(String.init))
+    /// Armed point names and the hit on which each fires (1 = the first).
+    private static let armed: [String: Int] = {
+        guard let raw = getenv("LOOM_FAULT") else { return [:] }
+        var out: [String: Int] = [:]
+        for entry in String(cString: raw).split(separator: ",") {
+            let parts = entry.split(separator: "#", maxSplits: 1)
+            out[String(parts[0])] = parts.count == 2 ? max(1, Int(parts[1]) ?? 1) : 1
+        }
+        return out
     }()
+
+    private static let hits = HitCounter()
 
     private static let enospcAfter: Int64? = {
         guard let raw = getenv("LOOM_FAULT_ENOSPC_AFTER") else { return nil }
@@ -37,7 +45,7 @@ public enum Fault {
     public static let _slowPathArmed: Bool = !armed.isEmpty
 
     public static func _hit(_ name: String) {
-        guard armed.contains(name) else { return }
+        guard let target = armed[name], hits.increment(name) == target else { return }
         kill(getpid(), SIGKILL)
         // SIGKILL cannot be caught; this line is not reached.
         _exit(137)
@@ -47,5 +55,21 @@ public enum Fault {
     public static func checkWrite(total: Int64, adding: Int) -> Int32? {
         guard let limit = enospcAfter else { return nil }
         return total + Int64(adding) > limit ? ENOSPC : nil
+    }
+}
+
+/// Counts hits per point name; thread-safe.
+private final class HitCounter: @unchecked Sendable {
+    // @unchecked: `counts` is only touched under `lock`.
+    private var lock = pthread_mutex_t()
+    private var counts: [String: Int] = [:]
+
+    init() { pthread_mutex_init(&lock, nil) }
+
+    func increment(_ name: String) -> Int {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        counts[name, default: 0] += 1
+        return counts[name, default: 0]
     }
 }

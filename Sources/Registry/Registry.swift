@@ -16,6 +16,8 @@ package import Logging
 /// - Registration: `registerBase`, `registerAdapter` (Registry+Bases.swift, Registry+Adapters.swift)
 /// - Building: `build` (Registry+Build.swift)
 /// - Listing and removal: `list`, `show`, `remove`
+/// - Checking: `audit`, `verify`, `rebuild`, `log` (Lifecycle/Registry+Audit.swift, Registry+Verify.swift,
+///   Registry+Rebuild.swift, Registry+Log.swift)
 /// - Garbage collection: `collectGarbage` (Registry+GC.swift; the pure planner is ``GarbageCollector``)
 public final class Registry: Sendable {
     /// Absolute path of the store root.

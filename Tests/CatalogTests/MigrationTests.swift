@@ -39,7 +39,7 @@ import Testing
         let catalog = try Fixture.open(dir, clock: clock)
         #expect(try catalog.appliedMigrations() == LoomMigrations.all.map(\.id))
         let times = try Fixture.rawQueue(dir).read { try String.fetchAll($0, sql: "SELECT applied_at FROM schema_migrations") }
-        #expect(times == ["2026-11-29T14:56:38.123Z"])
+        #expect(times == Array(repeating: "2026-11-29T14:56:38.123Z", count: LoomMigrations.all.count))
     }
 
     @Test func migrationsApplyInOrderUpToTheTargetAndOnlyOnce() throws {

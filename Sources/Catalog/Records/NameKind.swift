@@ -1,6 +1,6 @@
 /// What a name is registered as; names are unique across kinds.
 package enum NameKind: String, Sendable {
-    case base, adapter
+    case base, adapter, recipe
 }
 
 extension NameKind {
@@ -9,6 +9,7 @@ extension NameKind {
         switch self {
         case .base: "a base"
         case .adapter: "an adapter"
+        case .recipe: "a recipe"
         }
     }
 }

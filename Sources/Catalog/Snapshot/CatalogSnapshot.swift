@@ -68,8 +68,11 @@ package struct CatalogSnapshot {
     package func nameKind(_ name: String) throws -> NameKind? {
         let kind = try String.fetchOne(
             db,
-            sql: "SELECT 'base' FROM base WHERE name = ? UNION ALL SELECT 'adapter' FROM adapter WHERE name = ? LIMIT 1",
-            arguments: [name, name])
+            sql: """
+                SELECT 'base' FROM base WHERE name = ? UNION ALL SELECT 'adapter' FROM adapter WHERE name = ?
+                UNION ALL SELECT 'recipe' FROM recipe WHERE name = ? LIMIT 1
+                """,
+            arguments: [name, name, name])
         return kind.flatMap(NameKind.init(rawValue:))
     }
 

@@ -5,16 +5,22 @@ import Registry
 
 struct AdapterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "adapter", abstract: "Register PEFT adapters.", subcommands: [Add.self])
+        commandName: "adapter", abstract: "Register PEFT adapters.",
+        discussion: """
+            Examples:
+              loom adapter add Tests/Fixtures/peft/adapters/llama-qv --name llama-qv
+              loom ls adapters
+            """,
+        subcommands: [Add.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a PEFT adapter directory (adapter_config.json + adapter_model.safetensors).",
             discussion: """
-                The adapter is validated against its base before anything is stored: every tensor key must belong to a
-                module the config selects and the base has, shapes must agree with the rank and the base layer, and no
-                value may be NaN or Inf. Configs PEFT would fill with defaults (no r or lora_alpha) and variants loom
-                cannot merge faithfully are refused naming the field. Without --base, the base is the registered base
+                The adapter is validated against its base before anything is stored: every tensor key must belong to a \
+                module the config selects and the base has, shapes must agree with the rank and the base layer, and no \
+                value may be NaN or Inf. Configs PEFT would fill with defaults (no r or lora_alpha) and variants loom \
+                cannot merge faithfully are refused naming the field. Without --base, the base is the registered base \
                 named by base_model_name_or_path (the name itself, or its last path component).
 
                 Examples:

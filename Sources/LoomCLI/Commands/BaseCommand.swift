@@ -5,15 +5,21 @@ import Registry
 
 struct BaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "base", abstract: "Register base models.", subcommands: [Add.self])
+        commandName: "base", abstract: "Register base models.",
+        discussion: """
+            Examples:
+              loom base add Tests/Fixtures/peft/bases/llama-tiny --name llama-tiny
+              loom ls bases
+            """,
+        subcommands: [Add.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a Hugging Face model directory (safetensors weights) as a base.",
             discussion: """
-                Every .safetensors header and the shard index are validated, then each file is copied into the
-                store and hashed in one pass. Symlinks are followed only inside the directory, or into the blobs/
-                of a Hugging Face cache repository for a snapshot directory. Registering identical content again
+                Every .safetensors header and the shard index are validated, then each file is copied into the \
+                store and hashed in one pass. Symlinks are followed only inside the directory, or into the blobs/ \
+                of a Hugging Face cache repository for a snapshot directory. Registering identical content again \
                 under the same name changes nothing; different content becomes the next version.
 
                 Examples:

@@ -8,7 +8,7 @@ struct RemoveCommand: ParsableCommand {
         commandName: "rm",
         abstract: "Remove a base or adapter version from the catalog (its blobs are left for gc).",
         discussion: """
-            Artifacts built from it stay: they name their inputs by digest. A base that adapters still use is
+            Artifacts built from it stay: they name their inputs by digest. A base that adapters still use is \
             refused unless --cascade removes those adapters too.
 
             Examples:

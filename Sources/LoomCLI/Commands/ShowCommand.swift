@@ -8,7 +8,7 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show everything recorded about a base, an adapter or an artifact.",
         discussion: """
-            For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha patterns,
+            For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha patterns, \
             every adapted module with its scaling, files and digests, and its base.
 
             Examples:
@@ -44,6 +44,12 @@ struct ShowCommand: ParsableCommand {
                 o["summary"] = a.summary
                 o["config"] = a.config
                 emit(o)
+            case .recipe(let r, let key, let built):
+                var o = RecordJSON.recipe(r)
+                o["kind"] = .string("recipe")
+                o["key"] = key.map { .string($0) } ?? .null
+                o["built"] = .bool(built)
+                emit(o)
             case .artifact(let a):
                 var o = RecordJSON.artifact(a, path: registry.artifactPath(a))
                 o["kind"] = .string("artifact")
@@ -74,8 +80,9 @@ enum HumanJSON {
                 case .object(let inner) where inner.count > 0: return "\(pad)\(m.key):\n" + render(m.value, indent: indent + 1)
                 case .array(let items) where items.contains(where: { $0.objectValue != nil }):
                     return "\(pad)\(m.key):\n" + items.map { item in
-                        let body = render(item, indent: indent + 2)
-                        return "\(pad)  -\n" + body
+                        // "- first: value" then the other members aligned under it.
+                        let lines = render(item, indent: 0).split(separator: "\n", omittingEmptySubsequences: false)
+                        return lines.enumerated().map { i, line in "\(pad)  \(i == 0 ? "- " : "  ")\(line)" }.joined(separator: "\n")
                     }.joined(separator: "\n")
                 default: return "\(pad)\(m.key): \(scalar(m.value))"
                 }

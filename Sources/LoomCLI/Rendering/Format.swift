@@ -50,8 +50,10 @@ struct Table {
             for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
         }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+            var text = cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
                 .joined(separator: "  ")
+            while text.hasSuffix(" ") { text.removeLast() }  // an empty last cell leaves no trailing blanks
+            return text
         }
         return ([line(headers)] + rows.map(line)).joined(separator: "\n")
     }

@@ -51,3 +51,23 @@ extension Names {
         return adapters.isEmpty ? "-" : adapters.joined(separator: " + ")
     }
 }
+
+extension RecordJSON {
+    static func recipe(_ r: RecipeRecord) -> JSONObject {
+        [
+            "name": .string(r.name), "base": .string(r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName),
+            "dtype": r.dtype.map { .string($0) } ?? .null,
+            "adapters": .array(r.adapters.map { a in
+                .object(["name": .string(a.adapterVersion.map { "\(a.adapterName)@\($0)" } ?? a.adapterName), "weight": .double(a.weight)])
+            }),
+            "created_at": time(r.createdAt), "updated_at": time(r.updatedAt),
+        ]
+    }
+
+    /// `llama-tiny + sql:1.0 + style:0.25 (bf16)`.
+    static func recipeSummary(_ r: RecipeRecord) -> String {
+        let base = r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName
+        let adapters = r.adapters.map { a in (a.adapterVersion.map { "\(a.adapterName)@\($0)" } ?? a.adapterName) + ":\(a.weight)" }
+        return ([base] + adapters).joined(separator: " + ") + (r.dtype.map { " (\($0))" } ?? "")
+    }
+}

@@ -14,6 +14,9 @@ import Safetensors
 /// when they must change. One writer per build; not thread-safe.
 struct ArtifactWriter {
     let registry: Registry
+    /// Where output files go: the registry's store, or a scratch store for `verify --rebuild`.
+    /// Base blobs are always read from the registry's store.
+    let store: any BlobIngester
     let baseFiles: [FileEntry]
     let baseTensors: [TensorEntry]
     let baseConfig: JSONObject
@@ -25,10 +28,11 @@ struct ArtifactWriter {
     private var opened: [String: SafetensorsFile] = [:]
 
     init(
-        registry: Registry, baseFiles: [FileEntry], baseTensors: [TensorEntry], baseConfig: JSONObject,
+        registry: Registry, store: any BlobIngester, baseFiles: [FileEntry], baseTensors: [TensorEntry], baseConfig: JSONObject,
         plan: MergePlan, adapters: [SafetensorsFile], dtype: ModelDType, metadata: [(String, String)]
     ) {
         self.registry = registry
+        self.store = store
         self.baseFiles = baseFiles
         self.baseTensors = baseTensors
         self.baseConfig = baseConfig
@@ -112,7 +116,7 @@ struct ArtifactWriter {
             throw .internal("cannot lay out \(file.path): \(error)")
         }
         let source = try baseFile(file.path)
-        var sink = try ShardSink(registry: registry, label: file.path, total: Int64(layout.fileSize), progress: progress)
+        var sink = try ShardSink(store: store, label: file.path, total: Int64(layout.fileSize), progress: progress)
         defer { sink.abortIfOpen() }
         try sink.write(layout.headerBytes)
         for output in outputs {
@@ -139,6 +143,8 @@ struct ArtifactWriter {
     private mutating func writeComputed(_ tensorPlan: TensorPlan, dtype out: String, into sink: inout ShardSink) throws(RegistryError) {
         let sourceBytes: UnsafeRawBufferPointer
         let sourceDType: String
+        var dropAfter: (SafetensorsFile, TensorInfo)?
+        defer { if let (f, info) = dropAfter { f.dropPages(of: info) } }
         switch tensorPlan.source {
         case .base(let name):
             guard let entry = baseTensors.first(where: { $0.name == name }) else { throw .internal("base tensor \(name) is not indexed") }
@@ -146,6 +152,8 @@ struct ArtifactWriter {
             guard let info = f.header.tensor(named: name) else { throw .internal("base tensor \(name) is not in \(entry.path)") }
             sourceBytes = f.bytes(of: info)
             sourceDType = info.dtype.rawValue
+            // Mapped pages count as resident memory: release them once this tensor is written.
+            dropAfter = (f, info)
         case .adapter(let index, let key):
             guard let info = adapters[index].header.tensor(named: key) else { throw .internal("adapter tensor \(key) is missing") }
             sourceBytes = adapters[index].bytes(of: info)
@@ -186,7 +194,7 @@ struct ArtifactWriter {
         guard config != baseConfig else { return .init(path: file.path, digest: digest, size: file.size) }
         let bytes = JSONWriter(indent: 2).bytes(.object(config)) + [0x0A]
         do {
-            let r = try registry.blobs.ingest(bytes: bytes, expecting: nil)
+            let r = try store.ingest(bytes: bytes, expecting: nil)
             return .init(path: file.path, digest: r.digest, size: r.size)
         } catch {
             throw RegistryError(error)
@@ -205,7 +213,7 @@ struct ArtifactWriter {
             totalSize: tensors.reduce(0) { $0 + $1.bytes },
             weightMap: Dictionary(tensors.map { ($0.name, $0.file) }, uniquingKeysWith: { a, _ in a }))
         do {
-            let r = try registry.blobs.ingest(bytes: bytes, expecting: nil)
+            let r = try store.ingest(bytes: bytes, expecting: nil)
             return .init(path: file.path, digest: r.digest, size: r.size)
         } catch {
             throw RegistryError(error)

@@ -26,12 +26,21 @@ struct BuildRecipe {
     let dtype: ModelDType
     /// The recipe name when built from a named recipe.
     let recipeName: String?
+    /// The base as the user wrote it (`llama@2`); nil when it was implied by the adapters or the recipe.
+    let baseAsked: String?
+    /// The `--dtype` the user gave; nil when the base's (or the recipe's) dtype was taken.
+    let dtypeAsked: ModelDType?
 
-    init(base: BaseRecord, inputs: [Input], dtype: ModelDType, recipeName: String? = nil) {
+    init(
+        base: BaseRecord, inputs: [Input], dtype: ModelDType, recipeName: String? = nil, baseAsked: String? = nil,
+        dtypeAsked: ModelDType? = nil
+    ) {
         self.base = base
         self.inputs = inputs.map { var i = $0; i.weight = i.weight == 0 ? 0 : i.weight; return i }  // no -0 in keys
         self.dtype = dtype
         self.recipeName = recipeName
+        self.baseAsked = baseAsked
+        self.dtypeAsked = dtypeAsked
     }
 
     /// Inputs in canonical order.
@@ -56,6 +65,7 @@ struct BuildRecipe {
         var o = JSONObject()
         if let recipeName { o["recipe"] = .string(recipeName) }
         o["base"] = .object([
+            "asked": baseAsked.map { .string($0) } ?? .null,
             "name": .string(base.name), "version": .int(base.version), "digest": .string(base.manifestDigest),
         ])
         o["adapters"] = .array(inputs.map { i in
@@ -65,6 +75,7 @@ struct BuildRecipe {
             ])
         })
         o["dtype"] = .string(dtype.rawValue)
+        o["dtype_asked"] = dtypeAsked.map { .string($0.rawValue) } ?? .null
         return .object(o)
     }
 }

@@ -56,7 +56,12 @@ extension Registry {
     ///   and collected by gc.
     package func build(_ request: BuildRequest, progress: any ProgressSink = SilentProgress()) throws(RegistryError) -> BuildResult {
         guard let existing = try existingCatalog() else {
-            throw .notFound("the store \(root) is empty: register a base and an adapter first")
+            let what: String
+            switch request.target {
+            case .named(let reference): what = "no recipe or adapter named \(reference)"
+            case .explicit(let base, let adapters): what = "nothing named \(base?.description ?? adapters.first?.reference.description ?? "")"
+            }
+            throw .notFound("\(what) is registered: the store \(root) is empty")
         }
         let recipe = try resolve(request, catalog: existing)
         let catalog = try writableCatalog()
@@ -83,7 +88,7 @@ extension Registry {
                 return hit
             }
         }
-        defer { try? catalog.releaseLease(name: leaseName) }
+        defer { _ = try? catalog.releaseLease(name: leaseName) }
         if var hit = try cacheHit(key, catalog: catalog) {
             hit.waited = waited
             return hit
@@ -130,8 +135,8 @@ extension Registry {
     }
 
     static var hostName: String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        gethostname(&buffer, buffer.count)
-        return String(cString: buffer)
+        var buffer = [UInt8](repeating: 0, count: 256)
+        gethostname(&buffer, buffer.count - 1)
+        return String(decoding: buffer.prefix(while: { $0 != 0 }), as: UTF8.self)
     }
 }

@@ -26,7 +26,7 @@ extension Registry {
                 }
                 return BuildRecipe(
                     base: base, inputs: [.init(adapter: adapter, weight: 1, asked: reference.description)],
-                    dtype: try request.dtype ?? defaultDType(base))
+                    dtype: try request.dtype ?? defaultDType(base), dtypeAsked: request.dtype)
             case .explicit(let baseReference, let adapters):
                 guard !adapters.isEmpty else { throw RegistryError.invalid("a build needs at least one --adapter") }
                 var inputs: [BuildRecipe.Input] = []
@@ -49,7 +49,9 @@ extension Registry {
                     }
                     base = b
                 }
-                return BuildRecipe(base: base, inputs: inputs, dtype: try request.dtype ?? defaultDType(base))
+                return BuildRecipe(
+                    base: base, inputs: inputs, dtype: try request.dtype ?? defaultDType(base),
+                    baseAsked: baseReference?.description, dtypeAsked: request.dtype)
             }
         } catch {
             throw RegistryError(error)
@@ -63,33 +65,72 @@ extension Registry {
         return d
     }
 
-    /// Runs the merge for a resolved recipe under its lease and commits the artifact.
-    func merge(
-        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
-    ) throws(RegistryError) -> BuildResult {
-        let started = clock()
+    /// A resolved recipe made ready to merge: the plan, the base's config, and the adapters' mmapped
+    /// weights (indexed like the recipe's inputs). The caller must call ``close()``.
+    struct PreparedBuild {
+        let plan: MergePlan
+        let config: JSONObject
+        let adapters: [SafetensorsFile]
+
+        func close() { for f in adapters { f.close() } }
+    }
+
+    /// Validates every adapter of `recipe` against its base and combines them into a plan.
+    ///
+    /// - Throws: ``RegistryError`` `.invalid` naming the adapter that does not apply or the combination
+    ///   that cannot be built.
+    func prepare(_ recipe: BuildRecipe, catalog: Catalog) throws(RegistryError) -> PreparedBuild {
         let base = recipe.base
         let (model, config) = try BaseModelLoader(registry: self).load(base, catalog: catalog)
         var opened: [SafetensorsFile] = []
-        defer { for f in opened { f.close() } }
         var planInputs: [MergePlan.Input] = []
-        for input in recipe.inputs {
-            let (adapterConfig, weights) = try openAdapter(input.adapter, catalog: catalog)
-            opened.append(weights)
-            let descriptors = weights.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
-            do {
-                let analysis = try AdapterAnalysis(config: adapterConfig, tensors: descriptors, base: model)
-                planInputs.append(.init(analysis: analysis, weight: input.weight, digest: input.adapter.manifestDigest))
-            } catch {
-                throw .invalid("adapter \(input.adapter.reference) does not apply to base \(base.name)@\(base.version): \(error.message)")
-            }
-        }
-        let plan: MergePlan
         do {
-            plan = try MergePlan(base: model, inputs: planInputs)
+            for input in recipe.inputs {
+                let (adapterConfig, weights) = try openAdapter(input.adapter, catalog: catalog)
+                opened.append(weights)
+                let descriptors = weights.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
+                do {
+                    let analysis = try AdapterAnalysis(config: adapterConfig, tensors: descriptors, base: model)
+                    planInputs.append(.init(analysis: analysis, weight: input.weight, digest: input.adapter.manifestDigest))
+                } catch {
+                    throw RegistryError.invalid("adapter \(input.adapter.reference) does not apply to base \(base.name)@\(base.version): \(error.message)")
+                }
+            }
+            do {
+                let plan = try MergePlan(base: model, inputs: planInputs)
+                return PreparedBuild(plan: plan, config: config, adapters: opened)
+            } catch {
+                throw RegistryError.invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
+            }
         } catch {
-            throw .invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
+            for f in opened { f.close() }
+            throw RegistryError(error)
         }
+    }
+
+    /// The merge plan of `recipe` (validation only: nothing is written).
+    func plan(_ recipe: BuildRecipe, catalog: Catalog) throws(RegistryError) -> MergePlan {
+        let prepared = try prepare(recipe, catalog: catalog)
+        prepared.close()
+        return prepared.plan
+    }
+
+    /// Writes every output file of a resolved recipe into `store`: merged and converted shards, a
+    /// rewritten config.json and index when they change, base blobs reused as they are. Reads base and
+    /// adapter blobs from the registry's store; calls `renewLease` after every shard.
+    ///
+    /// - Returns: the manifest entries, sorted by path, and the merge plan.
+    /// - Throws: ``RegistryError``; blobs already written to `store` stay there unreferenced.
+    func writeMerged(
+        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, into store: any BlobIngester, progress: any ProgressSink,
+        renewLease: () throws(RegistryError) -> Void
+    ) throws(RegistryError) -> (entries: [Manifest.Entry], plan: MergePlan) {
+        let base = recipe.base
+        let prepared = try prepare(recipe, catalog: catalog)
+        defer { prepared.close() }
+        let plan = prepared.plan
+        let config = prepared.config
+        let opened = prepared.adapters
         let adaptersJSON = JSONWriter.canonical.string(recipe.canonical["adapters"] ?? .array([]))
         let metadata = [
             ("format", "pt"), ("loom.key", key.description), ("loom.base", base.manifestDigest),
@@ -104,9 +145,19 @@ extension Registry {
             throw RegistryError(error)
         }
         var writer = ArtifactWriter(
-            registry: self, baseFiles: baseFiles, baseTensors: baseTensors, baseConfig: config, plan: plan,
+            registry: self, store: store, baseFiles: baseFiles, baseTensors: baseTensors, baseConfig: config, plan: plan,
             adapters: opened, dtype: recipe.dtype, metadata: metadata)
-        let entries = try writer.write(progress: progress) { () throws(RegistryError) in
+        let entries = try writer.write(progress: progress, renewLease: renewLease)
+        return (entries, plan)
+    }
+
+    /// Runs the merge for a resolved recipe under its lease and commits the artifact.
+    func merge(
+        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
+    ) throws(RegistryError) -> BuildResult {
+        let started = clock()
+        let (entries, plan) = try writeMerged(recipe, key: key, catalog: catalog, into: blobs, progress: progress) {
+            () throws(RegistryError) in
             do {
                 try catalog.renewLease(name: leaseName, ttl: Self.buildLeaseTTL)
             } catch {
@@ -114,6 +165,7 @@ extension Registry {
             }
         }
         let finished = clock()
+        let base = recipe.base
         Fault.point("build.before-commit")
         let manifest = Manifest(entries)
         let provenance = provenanceJSON(recipe, key: key, plan: plan, manifest: manifest, started: started, finished: finished)

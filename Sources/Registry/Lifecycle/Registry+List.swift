@@ -1,4 +1,5 @@
 import Foundation
+import BlobStore
 package import Catalog
 
 /// Everything `loom ls` shows.
@@ -13,6 +14,8 @@ package enum Shown: Sendable {
     case base(BaseRecord, files: [FileEntry], tensorCount: Int, adapters: [AdapterRecord])
     case adapter(AdapterRecord, files: [FileEntry])
     case artifact(ArtifactRecord)
+    /// A recipe, with the key it builds now (nil when its inputs no longer resolve) and whether that is built.
+    case recipe(RecipeRecord, key: String?, built: Bool)
 }
 
 extension Registry {
@@ -32,6 +35,12 @@ extension Registry {
         do {
             if let artifact = try findArtifact(text, catalog: catalog) { return .artifact(artifact) }
             let reference = try Reference(parsing: text)
+            if reference.version == nil, let recipe = try catalog.recipe(name: reference.name) {
+                let resolved = try? resolveRecipe(recipe.content, catalog: catalog, dtype: nil)
+                let key = resolved?.key.description
+                let built = try key.map { try catalog.artifact(key: $0) != nil } ?? false
+                return .recipe(recipe, key: key, built: built)
+            }
             if let base = try catalog.base(name: reference.name, version: reference.version) {
                 let tensors = try catalog.baseTensors(baseID: base.id)
                 return .base(base, files: try catalog.baseFiles(baseID: base.id), tensorCount: tensors.count, adapters: try catalog.adapters(baseID: base.id))

@@ -23,11 +23,13 @@ extension Registry {
     /// `base_model_name_or_path` (the name itself, or its last path component).
     /// Idempotent: identical content against the same base under the same name changes nothing.
     ///
-    /// - Throws: ``RegistryError``; a refused adapter leaves the catalog and blobs as they were.
+    /// - Throws: ``RegistryError`` (`.conflict` when `name` is a base's); a refused adapter leaves the
+    ///   catalog and blobs as they were.
     package func registerAdapter(
         directory: String, name: String, base baseReference: Reference?, progress: any ProgressSink = SilentProgress()
     ) throws(RegistryError) -> AdapterRegistration {
         try Names.validate(name)
+        try refuseNameOfAnotherKind(name, registering: .adapter)
         let dir = try ModelDirectory(directory)
         guard let configFile = dir.file("adapter_config.json") else {
             throw .invalid("\(directory) has no adapter_config.json: not a PEFT adapter directory")

@@ -25,12 +25,13 @@ extension Registry {
     /// store in one pass, and records base, files, tensors and an event in one catalog transaction.
     /// Idempotent: registering identical content under the same name again changes nothing.
     ///
-    /// - Throws: ``RegistryError``; a refused directory leaves the store as it was. A failure after files
-    ///   were copied leaves only unreferenced blobs, which gc collects.
+    /// - Throws: ``RegistryError`` (`.conflict` when `name` is an adapter's); a refused directory leaves the
+    ///   store as it was. A failure after files were copied leaves only unreferenced blobs, which gc collects.
     package func registerBase(directory: String, name: String, progress: any ProgressSink = SilentProgress())
         throws(RegistryError) -> BaseRegistration
     {
         try Names.validate(name)
+        try refuseNameOfAnotherKind(name, registering: .base)
         let dir = try ModelDirectory(directory)
         var notes: [String] = []
         let plan = try BaseFiles(dir, notes: &notes)
@@ -116,6 +117,23 @@ extension Registry {
             throw error
         } catch {
             throw RegistryError(error)
+        }
+    }
+
+    /// Refuses `name` when it is registered as another kind, before anything is stored, so that the
+    /// refusal leaves the blobs as they were (the catalog checks again in its transaction).
+    ///
+    /// - Throws: ``RegistryError`` `.conflict` naming the name and what it is.
+    func refuseNameOfAnotherKind(_ name: String, registering kind: NameKind) throws(RegistryError) {
+        guard let catalog = try existingCatalog() else { return }
+        let existing: NameKind?
+        do {
+            existing = try catalog.nameKind(name)
+        } catch {
+            throw RegistryError(error)
+        }
+        if let existing, existing != kind {
+            throw .conflict("name \"\(name)\" is already \(existing == .base ? "a base" : "an adapter"); names are unique across bases and adapters")
         }
     }
 

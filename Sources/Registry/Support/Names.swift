@@ -57,7 +57,7 @@ public struct Reference: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws(RegistryError) {
         if let at = text.lastIndex(of: "@") {
             let versionText = text[text.index(after: at)...]
-            guard let v = Int(versionText), v >= 1, versionText.allSatisfy(\.isASCII) else {
+            guard versionText.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }), let v = Int(versionText), v >= 1 else {
                 throw .invalid("invalid version in \(Names.quoted(text)): expected NAME@N with N a positive integer")
             }
             name = String(text[..<at])

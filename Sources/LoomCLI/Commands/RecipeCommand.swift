@@ -1,0 +1,157 @@
+import ArgumentParser
+import Catalog
+import LoomJSON
+import Registry
+
+struct RecipeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recipe", abstract: "Name builds: a base, weighted adapters and a dtype you can build by name.",
+        subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a named build.",
+            discussion: """
+                Inputs are names: a name without @VERSION means the latest version when the recipe is built, so
+                registering a new adapter version changes what the recipe builds. The combination is checked now
+                exactly as `loom build` would check it.
+
+                Examples:
+                  loom recipe add sql-prod --base llama-tiny --adapter sql:1.0 --adapter style:0.25 --dtype bf16
+                  loom build sql-prod
+                  loom recipe add sql-prod --base llama-tiny --adapter sql@3 --replace
+                """)
+
+        @Argument(help: "The recipe's name.")
+        var name: String
+
+        @Option(help: ArgumentHelp("The base (NAME or NAME@VERSION).", valueName: "name"))
+        var base: String
+
+        @Option(name: .customLong("adapter"), help: ArgumentHelp("An adapter and its weight, NAME[@V][:WEIGHT]; repeat for several.", valueName: "name:weight"))
+        var adapters: [String] = []
+
+        @Option(help: ArgumentHelp("Output dtype: f32, f16 or bf16 (default: the base's).", valueName: "dtype"))
+        var dtype: String?
+
+        @Flag(help: "Change an existing recipe's inputs.")
+        var replace = false
+
+        @Flag(help: "Print the recipe as JSON.")
+        var json = false
+
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if adapters.isEmpty { throw ValidationError("give at least one --adapter NAME[:WEIGHT]") }
+            if let dtype, ModelDType(parsing: dtype) == nil { throw ValidationError("--dtype must be f32, f16 or bf16, not \"\(dtype)\"") }
+        }
+
+        func run() throws {
+            try runReporting {
+                let (record, created) = try global.registry().addRecipe(
+                    name: name, base: try Reference(parsing: base),
+                    adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) },
+                    dtype: dtype.flatMap(ModelDType.init(parsing:)), replace: replace)
+                if json {
+                    var o = RecordJSON.recipe(record)
+                    o["created"] = .bool(created)
+                    Terminal.out(JSONWriter.canonical.string(.object(o)))
+                } else {
+                    Terminal.out("\(created ? "saved" : "unchanged:") recipe \(record.name) = \(RecordJSON.recipeSummary(record))")
+                }
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List recipes.")
+
+        @Flag(help: "Print a JSON array.")
+        var json = false
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReporting {
+                let recipes = try global.registry().recipes()
+                if json {
+                    Terminal.out(JSONWriter.canonical.string(.array(recipes.map { .object(RecordJSON.recipe($0)) })))
+                } else {
+                    var t = Table("RECIPE", "INPUTS", "UPDATED")
+                    for r in recipes { t.add(r.name, RecordJSON.recipeSummary(r), Format.age(r.updatedAt)) }
+                    Terminal.out(t.render())
+                }
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Remove a recipe (artifacts it built stay until gc evicts them).")
+
+        @Argument(help: "The recipe's name.")
+        var name: String
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try runReporting {
+                let removed = try global.registry().removeRecipe(name: name)
+                Terminal.out("removed recipe \(removed.name)")
+            }
+        }
+    }
+}
+
+struct PinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pin",
+        abstract: "Pin an artifact so that gc never evicts it.",
+        discussion: """
+            NAME is a recipe or adapter, resolved to the artifact it builds now (it must have been built), or an
+            artifact key (or unique prefix). Pinning is idempotent; `loom unpin` undoes it.
+
+            Examples:
+              loom pin sql-prod
+              loom pin sha256:3f2a9c41
+            """)
+
+    @Argument(help: "A recipe, an adapter, or an artifact key.")
+    var name: String
+
+    @Flag(help: "Print the artifact as JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws { try PinCommand.set(name, pinned: true, json: json, global: global) }
+
+    static func set(_ name: String, pinned: Bool, json: Bool, global: GlobalOptions) throws {
+        try runReporting {
+            let registry = try global.registry()
+            let artifact = try registry.setPinned(name, pinned)
+            if json {
+                Terminal.out(JSONWriter.canonical.string(.object(RecordJSON.artifact(artifact, path: registry.artifactPath(artifact)))))
+            } else {
+                Terminal.out("\(pinned ? "pinned" : "unpinned") \(artifact.key)")
+            }
+        }
+    }
+}
+
+struct UnpinCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unpin", abstract: "Unpin an artifact (gc may evict it again).",
+        discussion: "Examples:\n  loom unpin sql-prod")
+
+    @Argument(help: "A recipe, an adapter, or an artifact key.")
+    var name: String
+
+    @Flag(help: "Print the artifact as JSON.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws { try PinCommand.set(name, pinned: false, json: json, global: global) }
+}

@@ -1,0 +1,65 @@
+import Catalog
+import Foundation
+import LoomJSON
+import Registry
+
+/// Text and JSON for `loom log`.
+enum LogRendering {
+    /// Aligned `seq  time  actor  kind  subject  detail` lines (digests shortened to 12 hex digits, a
+    /// unique prefix `loom audit` accepts; `--json` has them in full), then the chain verdict.
+    static func text(_ log: EventLog) -> String {
+        let rows = log.events.map { e in
+            ["\(e.seq)", Timestamps.iso(e.at), e.actor, e.kind, Format.short(e.subject), shortDetail(e.detail)]
+        }
+        var widths = [Int](repeating: 0, count: 5)
+        for row in rows {
+            for i in 0..<5 { widths[i] = max(widths[i], row[i].count) }
+        }
+        var lines = rows.map { row in
+            (0..<5).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                + "  " + row[5]
+        }
+        if log.isVerified {
+            let shown = log.events.count < log.total ? ", \(log.events.count) shown" : ""
+            lines.append("chain: verified (\(log.total) events\(shown))")
+        } else {
+            lines += log.chainFindings.map { "chain: broken: \($0.description)" }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(_ log: EventLog) -> JSONValue {
+        .object([
+            "events": .array(log.events.map { e in
+                .object([
+                    "seq": .int(e.seq), "at": RecordJSON.time(e.at), "actor": .string(e.actor), "kind": .string(e.kind),
+                    "subject": .string(e.subject), "detail": e.detail, "prev_hash": .string(e.prevHash), "hash": .string(e.hash),
+                ])
+            }),
+            "total": .int(log.total),
+            "chain": .object([
+                "verified": .bool(log.isVerified),
+                "findings": .array(log.chainFindings.map { .object(["seq": .int($0.seq), "message": .string($0.description)]) }),
+            ]),
+        ])
+    }
+
+    /// The detail's top-level members as `key=value`, digests shortened, nested values summarized;
+    /// at most 100 characters.
+    static func shortDetail(_ detail: JSONValue) -> String {
+        guard let object = detail.objectValue else { return clip(JSONWriter.canonical.string(detail)) }
+        let parts = object.members.map { member -> String in
+            switch member.value {
+            case .string(let s): return "\(member.key)=\(Format.short(s))"
+            case .array(let items): return "\(member.key)=[\(items.count)]"
+            case .object(let inner): return "\(member.key)={\(inner.count)}"
+            default: return "\(member.key)=\(JSONWriter.canonical.string(member.value))"
+            }
+        }
+        return clip(parts.joined(separator: " "))
+    }
+
+    private static func clip(_ text: String) -> String {
+        text.count <= 100 ? text : String(text.prefix(99)) + "…"
+    }
+}
