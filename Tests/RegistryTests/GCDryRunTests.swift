@@ -21,7 +21,8 @@ import Testing
         try store.plantLease("ingest:x:1:1", pid: GCStore.deadPID())
         _ = try store.looseBlob("old", age: 2 * hour)
         _ = try store.looseBlob("fresh", age: 60)
-        _ = try store.ingestFile("1-a.part", bytes: 100, age: 5 * hour)
+        _ = try store.ingestFile(GCStore.abandonedIngestName(), bytes: 100, age: 5 * hour)
+        _ = try store.ingestDirectory("rebuild-\(try GCStore.deadPID())-2e", bytes: 10, age: 5 * hour)
         _ = try store.orphanDirectory("orphan", age: 3 * hour)
         _ = try store.artifactsEntry(".trash-1", age: 3 * hour)
         return store

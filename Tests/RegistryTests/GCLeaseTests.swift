@@ -15,7 +15,7 @@ import Glibc
     @Test func whileALiveLeaseExistsNoBlobIsDeleted() throws {
         let store = try GCStore()
         let old = try store.looseBlob("old", age: 2 * Self.hour)
-        let ingest = try store.ingestFile("1-x.part", bytes: 10, age: 2 * Self.hour)
+        let ingest = try store.ingestFile(GCStore.abandonedIngestName(), bytes: 10, age: 2 * Self.hour)
         let orphan = try store.orphanDirectory("orphan", age: 2 * Self.hour)
         // An ingest in progress in this very process (alive): its holder is not gone.
         _ = try store.catalog().acquireLease(name: "ingest:test", ttl: .seconds(600))

@@ -122,6 +122,7 @@ import Testing
         let hex = { (n: Int) in String(Self.key(n).dropFirst(7)) }
         collector.ingestFiles = [
             .init(path: "/s/ingest/1-a.part", size: 5, modified: old), .init(path: "/s/ingest/2-b.part", size: 7, modified: fresh),
+            .init(path: "/s/ingest/3-c.part", size: 9, modified: old, inUse: true),
         ]
         collector.artifactEntries = [
             .init(path: "/s/artifacts/" + hex(1), size: 0, modified: fresh),  // evicted now: goes at once

@@ -95,6 +95,18 @@ final class GCStore {
         return path
     }
 
+    /// A rebuild's scratch directory in `ingest/` holding one file of `bytes` bytes, `age` seconds old.
+    func ingestDirectory(_ name: String, bytes: Int, age: TimeInterval) throws -> String {
+        let path = root + "/ingest/" + name
+        try FileManager.default.createDirectory(atPath: path + "/blobs", withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: path + "/blobs/part", contents: Data(repeating: 1, count: bytes)))
+        setAge(path, age)
+        return path
+    }
+
+    /// An ingest file name as a writer that has exited (and been reaped) left it.
+    static func abandonedIngestName() throws -> String { "\(try deadPID())-0123456789abcdef.part" }
+
     /// An `artifacts/` entry named `name` holding one symlink, `age` seconds old; returns its path.
     func artifactsEntry(_ name: String, age: TimeInterval) throws -> String {
         let path = registry.artifactsDirectory + "/" + name

@@ -3,6 +3,10 @@ import Foundation
 import LoomJSON
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import Registry
 
 /// containerd-style: craft a store, mark every object keep or delete, run gc once, check each object.
@@ -29,8 +33,10 @@ import Testing
 
         let oldBlob = try store.looseBlob("written, never committed", age: 2 * Self.hour)
         let freshBlob = try store.looseBlob("written, commit in flight", age: 10 * 60)
-        let staleIngest = try store.ingestFile("123-dead.part", bytes: 300, age: 3 * Self.hour)
-        let freshIngest = try store.ingestFile("456-live.part", bytes: 50, age: 60)
+        let staleIngest = try store.ingestFile(GCStore.abandonedIngestName(), bytes: 300, age: 3 * Self.hour)
+        let freshIngest = try store.ingestFile("\(try GCStore.deadPID())-fresh.part", bytes: 50, age: 60)
+        let runningIngest = try store.ingestFile("\(getpid())-slow-writer.part", bytes: 70, age: 3 * Self.hour)
+        let staleScratch = try store.ingestDirectory("rebuild-\(try GCStore.deadPID())-1f", bytes: 400, age: 3 * Self.hour)
         let oldOrphan = try store.orphanDirectory("old orphan", age: 2 * Self.hour)
         let freshOrphan = try store.orphanDirectory("fresh orphan", age: 60)
         let oldLeftover = try store.artifactsEntry(".tmp-0123456789abcdef-1-2", age: 2 * Self.hour)
@@ -96,13 +102,15 @@ import Testing
 
         let fileTable: [(String, String, Bool)] = [
             ("ingest file, 3 h old", staleIngest, true), ("ingest file, 1 min old", freshIngest, false),
+            ("ingest file, 3 h old, its writer still runs", runningIngest, false),
+            ("rebuild scratch directory, 3 h old", staleScratch, true),
             ("orphan directory, 2 h old", oldOrphan, true), ("orphan directory, 1 min old", freshOrphan, false),
             (".tmp- leftover, 2 h old", oldLeftover, true), (".trash- leftover, 1 min old", freshLeftover, false),
         ]
         for (label, path, deleted) in fileTable {
             #expect(store.exists(path) == !deleted, "\(label)")
         }
-        #expect(result.ingest.map(\.path) == [staleIngest])
+        #expect(Set(result.ingest.map(\.path)) == [staleIngest, staleScratch])
         #expect(
             Set(result.directories.map(\.path))
                 == [oldOrphan, oldLeftover, store.directory(of: a1), store.directory(of: a3)])
@@ -110,7 +118,7 @@ import Testing
         #expect(result.leases.map(\.name) == [deadLease] && result.leases.first?.reason == "holder gone")
         #expect(try catalog.leases().isEmpty)
         #expect(result.skipped.isEmpty)
-        #expect(result.bytesFreed == result.blobs.reduce(0) { $0 + $1.size } + 300)
+        #expect(result.bytesFreed == result.blobs.reduce(0) { $0 + $1.size } + 300 + 400)
         #expect(try store.everyArtifactIsComplete())
 
         let events = try catalog.events(after: 0, limit: 10_000)

@@ -48,13 +48,13 @@ package struct GCPlan: Sendable, Equatable {
         }
     }
 
-    /// A leftover file in `ingest/`.
+    /// A leftover entry of `ingest/`: a crashed writer's temporary file, or a rebuild's scratch directory.
     package struct IngestFile: Sendable, Equatable {
         /// Absolute path.
         package var path: String
-        /// Bytes.
+        /// Bytes (of every file inside, for a directory).
         package var size: Int64
-        /// The file's modification time.
+        /// The entry's modification time.
         package var modifiedAt: Date
         /// Why it goes (``Reason/staleIngest``).
         package var reason: String
@@ -142,7 +142,7 @@ package struct GCPlan: Sendable, Equatable {
         package static let overBudget = "least recently used, over the size budget"
         /// A blob nothing references, older than the grace period.
         package static let unreferenced = "unreferenced, older than grace"
-        /// An ingest file older than the grace period.
+        /// An ingest entry older than the grace period whose writer is not running.
         package static let staleIngest = "abandoned ingest file, older than grace"
         /// The directory of an artifact evicted in the same run.
         package static let evictedDirectory = "artifact evicted"

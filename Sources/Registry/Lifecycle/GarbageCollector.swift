@@ -13,8 +13,8 @@ package import Foundation
 ///
 /// Blobs nothing kept references go: at once when an artifact evicted in this run referenced them,
 /// else only when older than ``grace`` (an ingest may have written one and not yet committed its row).
-/// Ingest files, `artifacts/<hex>` directories without a catalog row and `.tmp-*`/`.trash-*`
-/// leftovers go when older than ``grace``; directories of evicted artifacts go at once. While any
+/// Entries of `ingest/` whose writer is not known to run, `artifacts/<hex>` directories without a catalog
+/// row and `.tmp-*`/`.trash-*` leftovers go when older than ``grace``; directories of evicted artifacts go at once. While any
 /// lease is live, none of those are swept (a writer may be between ingest and commit): the plan says
 /// so in ``GCPlan/skipped``. Dead leases are listed for removal.
 ///
@@ -70,15 +70,18 @@ package struct GarbageCollector: Sendable {
         package var size: Int64
         /// Modification time.
         package var modified: Date
+        /// True when the process that wrote it (named in it, `<pid>-….part`) still runs: never garbage.
+        package var inUse: Bool
 
         /// The last path component.
         package var name: String { path.split(separator: "/").last.map(String.init) ?? path }
 
         /// An entry; see each property.
-        package init(path: String, size: Int64, modified: Date) {
+        package init(path: String, size: Int64, modified: Date, inUse: Bool = false) {
             self.path = path
             self.size = size
             self.modified = modified
+            self.inUse = inUse
         }
     }
 
@@ -165,7 +168,7 @@ package struct GarbageCollector: Sendable {
                 plan.blobs.append(.init(digest: blob.digest, size: blob.size, reason: GCPlan.Reason.unreferenced))
             }
         }
-        for file in ingestFiles.sorted(by: { $0.path < $1.path }) where file.modified < cutoff {
+        for file in ingestFiles.sorted(by: { $0.path < $1.path }) where file.modified < cutoff && !file.inUse {
             plan.ingest.append(.init(path: file.path, size: file.size, modifiedAt: file.modified, reason: GCPlan.Reason.staleIngest))
         }
         let allKeys = Set(artifacts.map(\.key))

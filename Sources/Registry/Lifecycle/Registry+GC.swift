@@ -48,7 +48,7 @@ extension Registry {
             // Listed before the snapshot: every artifact directory seen here was materialized after its row
             // was committed, so the snapshot has that row unless it was deleted.
             collector.blobs = try blobs.allBlobs().map { .init(digest: $0.digest.description, size: $0.size, modified: $0.modified) }
-            collector.ingestFiles = try blobs.ingestFiles().map { .init(path: $0.path, size: $0.size, modified: $0.modified) }
+            collector.ingestFiles = try ingestEntries()
             collector.artifactEntries = try artifactEntries()
             try catalog.snapshot { snapshot in
                 collector.artifacts = try snapshot.artifactUsage().map {
@@ -146,7 +146,16 @@ extension Registry {
                 }
                 for file in plan.ingest {
                     do {
-                        try blobs.removeIngestFile(file.path)
+                        if Self.isDirectory(file.path) {
+                            // A rebuild's scratch area: moved aside now, its (possibly large) files removed after commit.
+                            guard let trash = moveToTrash(file.path, within: root + "/ingest") else {
+                                done.skipped.append(.init(subject: file.path, reason: "ingest directory kept: it could not be moved away"))
+                                continue
+                            }
+                            removeAfterCommit.append(trash)
+                        } else {
+                            try blobs.removeIngestFile(file.path)
+                        }
                         done.ingest.append(file)
                     } catch {
                         done.skipped.append(.init(subject: file.path, reason: "ingest file kept: \(error)"))
@@ -160,7 +169,7 @@ extension Registry {
                     }
                     // Renamed under the lock, so that a build committing this key after us materializes afresh;
                     // the (slower) recursive removal waits for the commit.
-                    if let trash = moveToTrash(directory.path) {
+                    if let trash = moveToTrash(directory.path, within: artifactsDirectory) {
                         removeAfterCommit.append(trash)
                         done.directories.append(directory)
                     } else {
