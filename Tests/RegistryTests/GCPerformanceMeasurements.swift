@@ -7,7 +7,7 @@ import Testing
 @testable import Registry
 
 /// Timings for the report, not pass/fail checks:
-/// `LOOM_PERF=1 swift test --filter GCPerformanceMeasurements` (add `-c release -Xswiftc -enable-testing` for release figures).
+/// `LOOM_PERF=1 swift test --filter GCPerformanceMeasurements` (a debug build; in-process, no process start).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["LOOM_PERF"] != nil))
 struct GCPerformanceMeasurements {
     static let count = 10_000

@@ -13,10 +13,11 @@ package import Foundation
 ///
 /// Blobs nothing kept references go: at once when an artifact evicted in this run referenced them,
 /// else only when older than ``grace`` (an ingest may have written one and not yet committed its row).
-/// Entries of `ingest/` whose writer is not known to run, `artifacts/<hex>` directories without a catalog
-/// row and `.tmp-*`/`.trash-*` leftovers go when older than ``grace``; directories of evicted artifacts go at once. While any
-/// lease is live, none of those are swept (a writer may be between ingest and commit): the plan says
-/// so in ``GCPlan/skipped``. Dead leases are listed for removal.
+/// Entries of `ingest/` whose writer is not known to run, `artifacts/<hex>` directories without a
+/// catalog row and `.tmp-*`/`.trash-*` leftovers go when older than ``grace``; directories of evicted
+/// artifacts go at once. While any lease is live, none of blobs, ingest entries and stray directories
+/// are swept (a writer may be between ingest and commit): the plan says so in ``GCPlan/skipped``.
+/// Dead leases are listed for removal.
 ///
 /// ## Topics
 /// - Inputs: ``Artifact``, ``Blob``, ``Entry``, ``Lease``
