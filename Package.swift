@@ -153,7 +153,8 @@ let package = Package(
             name: "RegistryTests",
             dependencies: [
                 "Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
-                // Raw SQL and an independent sha256, to tamper with a store as an attacker would and check audit's digests.
+                // Raw SQL and an independent sha256: to tamper with a store as an attacker would and check audit's
+                // digests, and to plant leases of other (dead) processes for gc.
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

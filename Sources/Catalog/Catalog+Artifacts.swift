@@ -122,16 +122,22 @@ extension Catalog {
             guard let current = try CatalogSnapshot(db: db).artifact(key: key) else {
                 throw CatalogError.notFound("artifact \(key) not found")
             }
-            try db.execute(sql: "DELETE FROM artifact WHERE id = ?", arguments: [current.id])
-            try appendEvent(
-                EventDraft(
-                    kind: "artifact.evict", subject: key,
-                    detail: .object([
-                        "key": .string(key), "reason": .string(reason), "total_size": .int(current.totalSize),
-                        "files": (current.files ?? []).eventDetail,
-                    ])),
-                in: db)
+            try deleteArtifactRow(current, reason: reason, in: db)
             return current
         }
+    }
+
+    /// Deletes one artifact row (inputs and files cascade) and appends its `artifact.evict` event,
+    /// inside the caller's write transaction. `artifact` must carry its files (for the event).
+    func deleteArtifactRow(_ artifact: ArtifactRecord, reason: String, in db: Database) throws {
+        try db.execute(sql: "DELETE FROM artifact WHERE id = ?", arguments: [artifact.id])
+        try appendEvent(
+            EventDraft(
+                kind: "artifact.evict", subject: artifact.key,
+                detail: .object([
+                    "key": .string(artifact.key), "reason": .string(reason), "total_size": .int(artifact.totalSize),
+                    "files": (artifact.files ?? []).eventDetail,
+                ])),
+            in: db)
     }
 }

@@ -24,7 +24,7 @@ public struct Loom: ParsableCommand {
         subcommands: [
             BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self,
             RecipeCommand.self, PinCommand.self, UnpinCommand.self,
-            AuditCommand.self, VerifyCommand.self, LogCommand.self,
+            AuditCommand.self, VerifyCommand.self, LogCommand.self, GCCommand.self,
         ]
     )
 

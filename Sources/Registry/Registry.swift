@@ -18,6 +18,7 @@ package import Logging
 /// - Listing and removal: `list`, `show`, `remove`
 /// - Checking: `audit`, `verify`, `rebuild`, `log` (Lifecycle/Registry+Audit.swift, Registry+Verify.swift,
 ///   Registry+Rebuild.swift, Registry+Log.swift)
+/// - Garbage collection: `collectGarbage` (Registry+GC.swift; the pure planner is ``GarbageCollector``)
 public final class Registry: Sendable {
     /// Absolute path of the store root.
     public let root: String

@@ -13,9 +13,9 @@ final class RegistryHarness {
     let directory: TemporaryDirectory
     let registry: Registry
 
-    init() throws {
+    init(clock: @escaping @Sendable () -> Date = Date.init) throws {
         directory = try TemporaryDirectory(prefix: "loom-registry")
-        registry = try Registry(root: directory.path + "/Store", logger: Logger(label: "test"))
+        registry = try Registry(root: directory.path + "/Store", logger: Logger(label: "test"), clock: clock)
     }
 
     var root: String { registry.root }

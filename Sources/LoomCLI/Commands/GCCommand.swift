@@ -1,0 +1,57 @@
+import ArgumentParser
+import LoomJSON
+import Registry
+
+struct GCCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Delete what nothing needs: unreferenced blobs, stale files and, with --max-size, least recently used artifacts.",
+        discussion: """
+            Kept always: every registered base and adapter version, every pinned artifact, and every artifact or \
+            ingest under a live lease. Merged artifacts are a cache: with --max-size the most recently used ones \
+            that fit in SIZE are kept (pinned and leased ones count first) and the rest are evicted, least \
+            recently used first; `loom build` rebuilds them on demand. Without --max-size no artifact is evicted.
+
+            Blobs nothing references are deleted once older than the grace period (an ingest may have written \
+            one and not yet committed it); blobs freed by evicting an artifact in the same run go at once. \
+            Abandoned files in ingest/ and stray entries in artifacts/ also go after the grace period. While \
+            another process holds a live lease (a build or registration in progress) no blob is deleted: gc says \
+            so, and a later run does it.
+
+            SIZE is a whole number of bytes with an optional K, M, G or T suffix (powers of 1024): 0, 512, 10K, \
+            20G. No fractions: write 1536M, not 1.5G. DURATION is 0 or a whole number with s, m, h or d: 45s, \
+            30m, 1h, 2d.
+
+            Examples:
+              loom gc --dry-run --max-size 20G --json  # what would go and why
+              loom gc --max-size 20G                   # carry it out
+              loom gc                                  # garbage only, 1 h grace
+              loom gc --max-size 0 --grace 10m         # keep only pinned and leased ones
+            """)
+
+    @Flag(help: "Print what would go and change nothing.")
+    var dryRun = false
+
+    @Option(
+        help: ArgumentHelp("Keep at most SIZE bytes of artifacts, most recently used first (K, M, G, T: powers of 1024).", valueName: "size"),
+        transform: ByteCount.parse)
+    var maxSize: ByteCount?
+
+    @Option(
+        help: ArgumentHelp("Leave unreferenced blobs and stale files younger than this (default: 1h).", valueName: "duration"),
+        transform: TimeSpan.parse)
+    var grace: TimeSpan?
+
+    @Flag(help: "Print one JSON object: {dry_run, artifacts, blobs, ingest, directories, leases, bytes_freed, skipped}.")
+    var json = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        try runReporting {
+            let options = GCOptions(dryRun: dryRun, maxSize: maxSize?.bytes, grace: grace?.duration ?? .seconds(3600))
+            let plan = try global.registry().collectGarbage(options)
+            Terminal.out(json ? JSONWriter.canonical.string(RecordJSON.gc(plan)) : GCReportText.render(plan))
+        }
+    }
+}
