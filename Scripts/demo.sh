@@ -15,4 +15,10 @@ loom adapter add Tests/Fixtures/peft/adapters/llama-qv-b --name llama-qv-b
 loom build llama-qv
 loom build llama-qv --json
 loom build --base llama-tiny --adapter llama-qv:0.7 --adapter llama-qv-b:0.3 --dtype f32 --json
+loom recipe add demo-mix --base llama-tiny --adapter llama-qv:0.7 --adapter llama-qv-b:0.3 --dtype f32
+loom build demo-mix
+loom pin demo-mix
+loom gc --dry-run --max-size 0
+loom audit demo-mix
+loom verify
 loom ls
