@@ -28,3 +28,16 @@ package enum FloatFormat: Sendable, Hashable, CaseIterable, CustomStringConverti
         }
     }
 }
+
+extension FloatFormat {
+    /// The format of a safetensors dtype name (`F32`, `F16`, `BF16`, `F64`), or nil for other dtypes.
+    package init?(safetensorsName name: String) {
+        switch name {
+        case "F32": self = .f32
+        case "F16": self = .f16
+        case "BF16": self = .bf16
+        case "F64": self = .f64
+        default: return nil
+        }
+    }
+}

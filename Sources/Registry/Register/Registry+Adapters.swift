@@ -126,7 +126,7 @@ extension Registry {
             throw .invalid("\(shown): \(error.message)")
         }
         for t in file.header.tensors {
-            if let i = FiniteScan.firstNonFinite(file.bytes(of: t), dtype: t.dtype.rawValue) {
+            if let i = Conversion.firstNonFinite(file.bytes(of: t), dtype: t.dtype.rawValue) {
                 throw .invalid("\(shown): tensor \"\(t.name)\" holds NaN or Inf (element \(i)); refusing to merge it")
             }
         }
