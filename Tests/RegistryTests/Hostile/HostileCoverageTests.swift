@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func thereAreAtLeastThirtyHostileTests() throws {
-        let count = try Self.sources().components(separatedBy: "@Test func ").count - 1
+        let count = try Self.sources().components(separatedBy: "\n    @Test func ").count - 1
         #expect(count >= Self.cases.count)
         #expect(count >= 30)
     }
