@@ -84,13 +84,13 @@ public struct AdapterConfig: Sendable, Equatable {
                 throw .invalid("adapter_config.json: r is missing (PEFT would assume 8; loom refuses to guess)")
             }
             guard let rank = rValue.intValue, rank > 0 else {
-                throw .invalid("adapter_config.json: r must be a positive integer, got \(rValue)")
+                throw .invalid("adapter_config.json: r must be a positive integer, got \(MessageText.json(rValue))")
             }
             guard let alphaValue = object["lora_alpha"], !alphaValue.isNull else {
                 throw .invalid("adapter_config.json: lora_alpha is missing (PEFT would assume 8; loom refuses to guess)")
             }
             guard let alpha = alphaValue.doubleValue, alpha >= 0 else {
-                throw .invalid("adapter_config.json: lora_alpha must be a non-negative number, got \(alphaValue)")
+                throw .invalid("adapter_config.json: lora_alpha must be a non-negative number, got \(MessageText.json(alphaValue))")
             }
             r = rank
             loraAlpha = alpha
@@ -120,7 +120,7 @@ public struct AdapterConfig: Sendable, Equatable {
         alphaPattern = try fields.pattern("alpha_pattern") { v in v.doubleValue.flatMap { $0 >= 0 ? $0 : nil } }
         let biasName = object["bias"]?.stringValue ?? "none"
         guard let biasMode = Bias(rawValue: biasName) else {
-            throw .invalid("adapter_config.json: bias must be \"none\", \"all\" or \"lora_only\", got \"\(biasName)\"")
+            throw .invalid("adapter_config.json: bias must be \"none\", \"all\" or \"lora_only\", got \(MessageText.quoted(biasName))")
         }
         bias = biasMode
         modulesToSave = try fields.stringList("modules_to_save") ?? []
@@ -129,13 +129,14 @@ public struct AdapterConfig: Sendable, Equatable {
     }
 
     static func refusal(forPeftType name: String) -> String {
+        let shown = MessageText.plain(name)
         switch name {
         case "PROMPT_TUNING", "PREFIX_TUNING", "P_TUNING", "MULTITASK_PROMPT_TUNING", "ADAPTION_PROMPT", "CPT":
-            return "adapter_config.json: peft_type \(name) is a prompt-learning method: it has no weights to merge"
+            return "adapter_config.json: peft_type \(shown) is a prompt-learning method: it has no weights to merge"
         case "ADALORA":
             return "adapter_config.json: peft_type ADALORA is not supported (its rank masks and α/(ranknum+1e-5) scaling are not implemented)"
         default:
-            return "adapter_config.json: peft_type \(name) is not supported (loom merges LORA, including DoRA, and IA3)"
+            return "adapter_config.json: peft_type \(shown) is not supported (loom merges LORA, including DoRA, and IA3)"
         }
     }
 }
@@ -180,7 +181,7 @@ struct ConfigFields {
             let rewritesBase = ["pissa", "olora", "corda", "loftq", "lora_ga", "lora-ga"]
             if rewritesBase.contains(where: { lowered == $0 || lowered.hasPrefix($0 + "_") }) {
                 throw .unsupported(
-                    "adapter_config.json: init_lora_weights \"\(name)\" rewrites or needs data about the base weight at load time; "
+                    "adapter_config.json: init_lora_weights \(MessageText.quoted(name)) rewrites or needs data about the base weight at load time; "
                         + "convert the adapter to plain LoRA (PEFT's path_initial_model_for_weight_conversion) first")
             }
         }
@@ -188,7 +189,7 @@ struct ConfigFields {
 
     func bool(_ key: String) throws(MergeError) -> Bool {
         guard let v = object[key], !v.isNull else { return false }
-        guard let b = v.boolValue else { throw .invalid("adapter_config.json: \(key) must be true or false, got \(v)") }
+        guard let b = v.boolValue else { throw .invalid("adapter_config.json: \(key) must be true or false, got \(MessageText.json(v))") }
         return b
     }
 
@@ -201,12 +202,12 @@ struct ConfigFields {
         case .array(let elements):
             var names: [String] = []
             for e in elements {
-                guard let s = e.stringValue else { throw .invalid("adapter_config.json: \(key) must list strings, got \(e)") }
+                guard let s = e.stringValue else { throw .invalid("adapter_config.json: \(key) must list strings, got \(MessageText.json(e))") }
                 names.append(s)
             }
             return .names(names)
         default:
-            throw .invalid("adapter_config.json: \(key) must be a list of names or a regex string, got \(v)")
+            throw .invalid("adapter_config.json: \(key) must be a list of names or a regex string, got \(MessageText.json(v))")
         }
     }
 
@@ -216,7 +217,7 @@ struct ConfigFields {
         guard let a = v.arrayValue else { throw .invalid("adapter_config.json: \(key) must be an integer or a list of integers") }
         var out: [Int] = []
         for e in a {
-            guard let i = e.intValue else { throw .invalid("adapter_config.json: \(key) must hold integers, got \(e)") }
+            guard let i = e.intValue else { throw .invalid("adapter_config.json: \(key) must hold integers, got \(MessageText.json(e))") }
             out.append(i)
         }
         return out
@@ -228,7 +229,7 @@ struct ConfigFields {
         guard let a = v.arrayValue else { throw .invalid("adapter_config.json: \(key) must be a string or a list of strings") }
         var out: [String] = []
         for e in a {
-            guard let s = e.stringValue else { throw .invalid("adapter_config.json: \(key) must hold strings, got \(e)") }
+            guard let s = e.stringValue else { throw .invalid("adapter_config.json: \(key) must hold strings, got \(MessageText.json(e))") }
             out.append(s)
         }
         return out
@@ -240,7 +241,7 @@ struct ConfigFields {
         var out: [(pattern: String, value: T)] = []
         for (k, value) in o.members {
             guard let converted = convert(value) else {
-                throw .invalid("adapter_config.json: \(key)[\"\(k)\"] has an invalid value \(value)")
+                throw .invalid("adapter_config.json: \(key)[\(MessageText.quoted(k))] has an invalid value \(MessageText.json(value))")
             }
             out.append((k, converted))
         }

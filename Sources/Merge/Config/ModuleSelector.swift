@@ -1,3 +1,5 @@
+import LoomJSON
+
 /// A `target_modules`-style selector, matched against module names the way PEFT matches them
 /// (peft-merge-semantics §1.3).
 public enum ModuleSelector: Sendable, Equatable {
@@ -8,11 +10,11 @@ public enum ModuleSelector: Sendable, Equatable {
     /// PEFT's `"all-linear"`: every linear (or GPT-2 `Conv1D`) layer except the output head.
     case allLinear
 
-    /// The selector as it appears in JSON (for the catalog and `show`).
+    /// The selector as JSON text for messages: one line, clipped like every untrusted value (``MessageText``).
     public var jsonText: String {
         switch self {
-        case .names(let names): return "[" + names.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
-        case .regex(let r): return "\"\(r)\""
+        case .names(let names): return MessageText.json(.array(names.map { .string($0) }))
+        case .regex(let r): return MessageText.quoted(r)
         case .allLinear: return "\"all-linear\""
         }
     }
@@ -59,7 +61,7 @@ struct ModuleMatcher {
         do {
             return try Regex(pattern)
         } catch {
-            throw .invalid("adapter_config.json: \(field) regex \"\(pattern)\" does not compile: \(error)")
+            throw .invalid("adapter_config.json: \(field) regex \(MessageText.quoted(pattern)) does not compile: \(error)")
         }
     }
 
@@ -68,7 +70,7 @@ struct ModuleMatcher {
         do {
             return try Regex("(?:.*\\.)?(?:" + pattern + ")")
         } catch {
-            throw .invalid("adapter_config.json: \(field) key \"\(pattern)\" is not a valid regex: \(error)")
+            throw .invalid("adapter_config.json: \(field) key \(MessageText.quoted(pattern)) is not a valid regex: \(error)")
         }
     }
 

@@ -89,12 +89,13 @@ public struct AdapterAnalysis: Sendable {
     public init(config: AdapterConfig, tensors: [TensorDescriptor], base: BaseModel) throws(MergeError) {
         guard !tensors.isEmpty else { throw .invalid("the adapter file holds no tensors") }
         for t in tensors where !t.isFloat {
-            throw .invalid("adapter tensor \"\(t.name)\" has dtype \(t.dtype); adapter weights must be F32, BF16, F16 or F64")
+            throw .invalid("adapter tensor \(MessageText.quoted(t.name)) has dtype \(t.dtype); adapter weights must be F32, BF16, F16 or F64")
         }
         var builder = AnalysisBuilder(config: config, base: base, matcher: try ModuleMatcher(config))
         try builder.classify(tensors)
         try builder.analyzeReplacements()
         try builder.analyzeModules()
+        try builder.throwIfNothingSelected()
         try builder.throwIfUnaccounted()
         try builder.checkCoverage()
         self.config = config

@@ -43,14 +43,14 @@ struct AdapterKey: Equatable {
     init(_ key: String) throws(MergeError) {
         self.key = key
         guard key.hasPrefix(Self.prefix) else {
-            throw .invalid("adapter key \"\(key)\" does not start with \"\(Self.prefix)\" as PEFT writes every key")
+            throw .invalid("adapter key \(MessageText.quoted(key)) does not start with \"\(Self.prefix)\" as PEFT writes every key")
         }
         let rest = String(key.dropFirst(Self.prefix.count))
         for (suffix, role) in Self.suffixes where rest.hasSuffix(suffix) {
             let module = String(rest.dropLast(suffix.count))
             guard !module.isEmpty, !module.hasPrefix("."), !module.hasSuffix(".") else { break }
             if module.contains(".base_layer") {
-                throw .unsupported("adapter key \"\(key)\": nested base_layer (LoRA on raw parameters) is not supported")
+                throw .unsupported("adapter key \(MessageText.quoted(key)): nested base_layer (LoRA on raw parameters) is not supported")
             }
             self.module = module
             self.role = role
@@ -58,14 +58,14 @@ struct AdapterKey: Equatable {
         }
         let components = rest.split(separator: ".", omittingEmptySubsequences: false)
         guard components.count >= 2, !components.contains(where: \.isEmpty) else {
-            throw .invalid("adapter key \"\(key)\" is not a module path followed by a parameter name")
+            throw .invalid("adapter key \(MessageText.quoted(key)) is not a module path followed by a parameter name")
         }
         let tunerMarkers = [
             "lora_", "ia3_", "modules_to_save", "original_module", "trainable_tokens", "ranknum", "hada_", "lokr_", "oft_",
             "boft_", "vera_", "base_layer",
         ]
         if let marker = tunerMarkers.first(where: { m in components.contains(where: { $0.hasPrefix(m) }) }) {
-            throw .unsupported("adapter key \"\(key)\" (\(marker)…) is not a LoRA, DoRA or IA3 tensor loom can merge")
+            throw .unsupported("adapter key \(MessageText.quoted(key)) (\(marker)…) is not a LoRA, DoRA or IA3 tensor loom can merge")
         }
         module = components.dropLast().joined(separator: ".")
         role = .replacement(parameter: String(components.last!))

@@ -6,17 +6,17 @@ extension AnalysisBuilder {
     func lora(
         _ module: String, _ keys: [AdapterKey.Role: AdapterKey], located: Located, basePath: String, shape: [Int]
     ) throws(MergeError) -> AdapterAnalysis.Module {
-        if let k = keys[.ia3] { throw .invalid("adapter key \"\(k.key)\" is an IA3 vector in a LoRA adapter") }
+        if let k = keys[.ia3] { throw .invalid("adapter key \(MessageText.quoted(k.key)) is an IA3 vector in a LoRA adapter") }
         let isEmbedding = keys[.embeddingA] != nil || keys[.embeddingB] != nil
         let aRole: AdapterKey.Role = isEmbedding ? .embeddingA : .loraA
         let bRole: AdapterKey.Role = isEmbedding ? .embeddingB : .loraB
         if isEmbedding, let k = keys[.loraA] ?? keys[.loraB] {
-            throw .invalid("module \(module) has both lora_embedding and lora_A/lora_B tensors (\(k.key))")
+            throw .invalid("module \(MessageText.plain(module)) has both lora_embedding and lora_A/lora_B tensors (\(MessageText.quoted(k.key)))")
         }
         guard let a = keys[aRole], let b = keys[bRole] else {
             let present = (keys[aRole] ?? keys[bRole] ?? keys.values.first)?.key ?? module
             let missing = keys[aRole] == nil ? (isEmbedding ? "lora_embedding_A" : "lora_A") : (isEmbedding ? "lora_embedding_B" : "lora_B")
-            throw .invalid("module \(module) has \"\(present)\" but no \(missing)")
+            throw .invalid("module \(MessageText.plain(module)) has \(MessageText.quoted(present)) but no \(missing)")
         }
         let kind: AdapterAnalysis.ModuleKind =
             isEmbedding ? .embedding : (located.tiedHead ? .linear : (base.isConv1D(module: basePath) ? .conv1D : .linear))
@@ -24,49 +24,49 @@ extension AnalysisBuilder {
         let aShape = descriptors[a.key]?.shape ?? []
         let bShape = descriptors[b.key]?.shape ?? []
         guard aShape.count == 2, bShape.count == 2 else {
-            throw .unsupported("module \(module): lora_A is \(aShape) and lora_B is \(bShape); loom merges 2-D LoRA factors only")
+            throw .unsupported("module \(MessageText.plain(module)): lora_A is \(aShape) and lora_B is \(bShape); loom merges 2-D LoRA factors only")
         }
         let rank = aShape[0]
         guard rank > 0, bShape[1] == rank else {
-            throw .invalid("module \(module): lora_A is \(aShape) and lora_B is \(bShape); their ranks disagree")
+            throw .invalid("module \(MessageText.plain(module)): lora_A is \(aShape) and lora_B is \(bShape); their ranks disagree")
         }
         guard aShape[1] == inF, bShape[0] == outF else {
             throw .invalid(
-                "module \(module): lora_A is \(aShape) and lora_B is \(bShape), but base tensor \(located.source) is \(shape) "
+                "module \(MessageText.plain(module)): lora_A is \(aShape) and lora_B is \(bShape), but base tensor \(located.source) is \(shape) "
                     + "(a \(kind.rawValue) layer expecting A [r, \(inF)] and B [\(outF), r]): an adapter for another base?")
         }
         let configRank = matcher.rank(for: module, fallback: config.r ?? rank)
         guard configRank == rank else {
             throw .invalid(
-                "module \(module): the tensors have rank \(rank) but the config gives r=\(configRank) (r / rank_pattern); PEFT would fail to load it")
+                "module \(MessageText.plain(module)): the tensors have rank \(rank) but the config gives r=\(configRank) (r / rank_pattern); PEFT would fail to load it")
         }
         let alpha = matcher.alpha(for: module, fallback: config.loraAlpha ?? Double(rank))
         let scaling = config.useRslora ? alpha / Double(rank).squareRoot() : alpha / Double(rank)
 
         var magnitudeKey: String?
         if let m = keys[.magnitude] {
-            guard config.useDora else { throw .invalid("adapter key \"\(m.key)\" is a DoRA magnitude but use_dora is false") }
+            guard config.useDora else { throw .invalid("adapter key \(MessageText.quoted(m.key)) is a DoRA magnitude but use_dora is false") }
             let mShape = descriptors[m.key]?.shape ?? []
             guard mShape == [outF] else {
-                throw .invalid("module \(module): lora_magnitude_vector is \(mShape), expected [\(outF)]")
+                throw .invalid("module \(MessageText.plain(module)): lora_magnitude_vector is \(mShape), expected [\(outF)]")
             }
             magnitudeKey = m.key
         } else if config.useDora {
-            throw .invalid("module \(module): use_dora is true but the file has no lora_magnitude_vector for it")
+            throw .invalid("module \(MessageText.plain(module)): use_dora is true but the file has no lora_magnitude_vector for it")
         }
 
         var biasKey: String?
         var biasTarget: String?
         if let bias = keys[.loraBBias] {
             guard config.loraBias else {
-                throw .invalid("adapter key \"\(bias.key)\" is a lora_B bias but lora_bias is false (PEFT would ignore it)")
+                throw .invalid("adapter key \(MessageText.quoted(bias.key)) is a lora_B bias but lora_bias is false (PEFT would ignore it)")
             }
-            guard kind != .embedding else { throw .invalid("module \(module): lora_bias is not allowed on an embedding") }
+            guard kind != .embedding else { throw .invalid("module \(MessageText.plain(module)): lora_bias is not allowed on an embedding") }
             guard !located.tiedHead, let target = base.resolve(tensor: basePath + ".bias") else {
-                throw .invalid("module \(module): lora_B has a bias but base layer \(basePath) has none (PEFT refuses this)")
+                throw .invalid("module \(MessageText.plain(module)): lora_B has a bias but base layer \(basePath) has none (PEFT refuses this)")
             }
             let bShape = descriptors[bias.key]?.shape ?? []
-            guard bShape == [outF] else { throw .invalid("module \(module): lora_B.bias is \(bShape), expected [\(outF)]") }
+            guard bShape == [outF] else { throw .invalid("module \(MessageText.plain(module)): lora_B.bias is \(bShape), expected [\(outF)]") }
             biasKey = bias.key
             biasTarget = target
         }
@@ -84,10 +84,10 @@ extension AnalysisBuilder {
     ) throws(MergeError) -> AdapterAnalysis.Module {
         guard let l = keys[.ia3] else {
             let k = keys.values.map(\.key).sorted().first ?? module
-            throw .invalid("adapter key \"\(k)\" is a LoRA tensor in an IA3 adapter")
+            throw .invalid("adapter key \(MessageText.quoted(k)) is a LoRA tensor in an IA3 adapter")
         }
         if let other = keys.values.first(where: { $0.role != .ia3 }) {
-            throw .invalid("adapter key \"\(other.key)\" is a LoRA tensor in an IA3 adapter")
+            throw .invalid("adapter key \(MessageText.quoted(other.key)) is a LoRA tensor in an IA3 adapter")
         }
         let kind: AdapterAnalysis.ModuleKind = base.isConv1D(module: basePath) ? .conv1D : .linear
         let (outF, inF) = kind == .linear ? (shape[0], shape[1]) : (shape[1], shape[0])
@@ -96,7 +96,7 @@ extension AnalysisBuilder {
         let lShape = descriptors[l.key]?.shape ?? []
         guard lShape == expected else {
             throw .invalid(
-                "module \(module): ia3_l is \(lShape), expected \(expected) for a \(feedforward ? "feed-forward" : "non-feed-forward") \(kind.rawValue) layer of shape \(shape)")
+                "module \(MessageText.plain(module)): ia3_l is \(lShape), expected \(expected) for a \(feedforward ? "feed-forward" : "non-feed-forward") \(kind.rawValue) layer of shape \(shape)")
         }
         let biasTarget = feedforward || located.tiedHead ? nil : base.resolve(tensor: basePath + ".bias")
         return .init(

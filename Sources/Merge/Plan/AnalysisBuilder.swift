@@ -42,7 +42,7 @@ struct AnalysisBuilder {
                 groups.append((key.module, [:]))
             }
             if let other = groups[i].keys[key.role] {
-                throw .invalid("adapter keys \"\(other.key)\" and \"\(t.name)\" hold the same tensor of module \(key.module)")
+                throw .invalid("adapter keys \(MessageText.quoted(other.key)) and \(MessageText.quoted(t.name)) hold the same tensor of module \(MessageText.plain(key.module))")
             }
             groups[i].keys[key.role] = key
         }
@@ -66,7 +66,7 @@ struct AnalysisBuilder {
                 let located = locate(weightOf: key.module, parameter: parameter),
                 let baseTensor = base.tensors[located.source]
             else {
-                unaccounted.append((key.key, "the base has no tensor \(key.replacedTensor ?? key.key)"))
+                unaccounted.append((key.key, "the base has no tensor \(MessageText.plain(key.replacedTensor ?? key.key))"))
                 continue
             }
             let shape = descriptors[key.key]?.shape ?? []
@@ -76,16 +76,16 @@ struct AnalysisBuilder {
                     || key.module == BaseModel.headModule || key.module.hasSuffix("." + BaseModel.headModule)
                 guard isVocabulary, shape.count == 2, baseTensor.shape.count == 2, shape[1] == baseTensor.shape[1] else {
                     throw .invalid(
-                        "adapter tensor \"\(key.key)\" is \(shape) but base tensor \(located.source) is \(baseTensor.shape)")
+                        "adapter tensor \(MessageText.quoted(key.key)) is \(shape) but base tensor \(located.source) is \(baseTensor.shape)")
                 }
                 resized = true
                 notes.append("\(located.target) is replaced whole with a resized vocabulary: \(baseTensor.shape) → \(shape)")
             }
             guard baseTensor.isFloat else {
-                throw .unsupported("adapter tensor \"\(key.key)\" replaces \(located.source) of dtype \(baseTensor.dtype), which loom cannot convert")
+                throw .unsupported("adapter tensor \(MessageText.quoted(key.key)) replaces \(located.source) of dtype \(baseTensor.dtype), which loom cannot convert")
             }
             if let other = seen[located.target] {
-                throw .invalid("adapter tensors \"\(other)\" and \"\(key.key)\" both replace \(located.target)")
+                throw .invalid("adapter tensors \(MessageText.quoted(other)) and \(MessageText.quoted(key.key)) both replace \(located.target)")
             }
             seen[located.target] = key.key
             if located.tiedHead || located.source == base.inputEmbedding, base.headIsTied { untiesHead = true }
@@ -106,27 +106,27 @@ struct AnalysisBuilder {
             let keys = group.keys
             let allKeys = keys.values.map(\.key).sorted()
             guard let located = locate(weightOf: module) else {
-                for k in allKeys { unaccounted.append((k, "the base has no module \(module)")) }
+                for k in allKeys { unaccounted.append((k, "the base has no module \(MessageText.plain(module))")) }
                 continue
             }
             let basePath = String(located.source.dropLast(".weight".count))
             let isLinear = located.tiedHead ? false : base.isLinearForAllLinear(basePath)
             guard matcher.targets(module, isLinear: isLinear) else {
-                for k in allKeys { unaccounted.append((k, "target_modules does not select module \(module)")) }
+                for k in allKeys { unaccounted.append((k, "target_modules does not select module \(MessageText.plain(module))")) }
                 continue
             }
             if let other = targets[located.target] {
-                throw .invalid("adapter modules \(other) and \(module) both resolve to base tensor \(located.target)")
+                throw .invalid("adapter modules \(MessageText.plain(other)) and \(MessageText.plain(module)) both resolve to base tensor \(located.target)")
             }
             targets[located.target] = module
             guard let w = base.tensors[located.source], let shape = effectiveShape(of: located.target, source: located.source)
             else { continue }
             guard w.isFloat else {
-                throw .unsupported("module \(module): base tensor \(located.source) has dtype \(w.dtype); loom merges into F32, F16, BF16 or F64 weights")
+                throw .unsupported("module \(MessageText.plain(module)): base tensor \(located.source) has dtype \(w.dtype); loom merges into F32, F16, BF16 or F64 weights")
             }
             guard shape.count == 2 else {
                 let what = shape.count == 4 ? "Conv2d" : "\(shape.count)-D"
-                throw .unsupported("module \(module): base tensor \(located.source) is \(shape) (\(what)); loom merges LoRA into 2-D weights only")
+                throw .unsupported("module \(MessageText.plain(module)): base tensor \(located.source) is \(shape) (\(what)); loom merges LoRA into 2-D weights only")
             }
             if located.tiedHead { untiesHead = true }
             if located.source == base.inputEmbedding, base.headIsTied { untiesHead = true }
@@ -142,12 +142,19 @@ struct AnalysisBuilder {
         }
     }
 
+    /// Refuses a `target_modules` that selects no module of the base and leaves nothing to merge. Runs
+    /// before ``throwIfUnaccounted()``: when the config selects nothing, every key is unaccounted for,
+    /// and the field is the culprit to name.
+    func throwIfNothingSelected() throws(MergeError) {
+        guard modules.isEmpty, replacements.isEmpty,
+            !base.modules.contains(where: { matcher.targets($0, isLinear: base.isLinearForAllLinear($0)) })
+        else { return }
+        throw .invalid("adapter_config.json: target_modules \(config.targetModules.jsonText) selects no module of the base")
+    }
+
+    /// With `init_lora_weights: false`, every module `target_modules` selects must have its tensors.
     mutating func checkCoverage() throws(MergeError) {
-        let baseModules = base.modules
-        let targeted = baseModules.filter { matcher.targets($0, isLinear: base.isLinearForAllLinear($0)) }
-        if targeted.isEmpty && modules.isEmpty && replacements.isEmpty {
-            throw .invalid("target_modules \(config.targetModules.jsonText) selects no module of the base")
-        }
+        let targeted = base.modules.filter { matcher.targets($0, isLinear: base.isLinearForAllLinear($0)) }
         guard config.peftType == .lora, config.json["init_lora_weights"]?.boolValue == false else { return }
         let covered = Set(modules.map { String($0.source.dropLast(".weight".count)) })
         let replaced = Set(replacements.map(\.target))
@@ -159,7 +166,7 @@ struct AnalysisBuilder {
 
     func throwIfUnaccounted() throws(MergeError) {
         guard !unaccounted.isEmpty else { return }
-        let shown = unaccounted.prefix(3).map { "\($0.key) (\($0.reason))" }.joined(separator: "; ")
+        let shown = unaccounted.prefix(3).map { "\(MessageText.quoted($0.key)) (\($0.reason))" }.joined(separator: "; ")
         let more = unaccounted.count > 3 ? "; and \(unaccounted.count - 3) more" : ""
         throw .invalid("adapter keys not accounted for by its config and the base (an adapter for another model?): \(shown)\(more)")
     }

@@ -79,7 +79,10 @@ struct ModelDirectory {
                 try walk(directory: full, relative: rel, allowedRoots: allowedRoots, shownRoot: shownRoot, into: &found)
             case S_IFLNK:
                 guard let target = realPath(full) else {
-                    throw .invalid("refusing symlink \(shown): its target does not exist")
+                    let code = errno
+                    throw .invalid(
+                        "refusing symlink \(shown): "
+                            + (code == ENOENT ? "its target does not exist" : "its target cannot be resolved (\(String(cString: strerror(code))))"))
                 }
                 guard allowedRoots.contains(where: { target.hasPrefix($0 + "/") }) else {
                     throw .invalid(

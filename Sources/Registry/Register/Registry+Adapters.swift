@@ -38,8 +38,9 @@ extension Registry {
             if dir.file("adapter_model.bin") != nil {
                 throw .invalid("\(directory) holds only adapter_model.bin (a pickle): loom never unpickles weights; save the adapter with safe_serialization=True")
             }
-            if dir.files.contains(where: { $0.relativePath.hasPrefix("adapter_model-") && $0.relativePath.hasSuffix(".safetensors") }) {
-                throw .invalid("\(directory) holds a sharded adapter_model-*.safetensors, which PEFT itself cannot load; save it unsharded")
+            if let shard = dir.files.first(where: { $0.relativePath.hasPrefix("adapter_model-") && $0.relativePath.hasSuffix(".safetensors") }) {
+                throw .invalid(
+                    "\(directory) holds \(shard.relativePath), a sharded adapter file, and no adapter_model.safetensors; PEFT itself cannot load sharded adapters: save it unsharded")
             }
             throw .invalid("\(directory) has no adapter_model.safetensors")
         }
@@ -48,7 +49,9 @@ extension Registry {
         do {
             config = try AdapterConfig.parse(configBytes)
         } catch {
-            throw .invalid("\(directory)/adapter_config.json: \(error.message.replacingOccurrences(of: "adapter_config.json: ", with: ""))")
+            // AdapterConfig's messages start with the file name; put the directory in front of it.
+            let message = error.message.hasPrefix("adapter_config.json") ? error.message : "adapter_config.json: " + error.message
+            throw .invalid("\(directory)/\(message)")
         }
 
         let catalog = try existingCatalog()
@@ -59,7 +62,8 @@ extension Registry {
         // Validate the source file completely (header, keys, shapes, values) and hash it in the same
         // read, so the copy below can insist on exactly these bytes.
         let shown = "\(directory)/adapter_model.safetensors"
-        let checked = try checkAdapterWeights(path: weightsFile.resolvedPath, shown: shown, config: config, base: model)
+        let checked = try checkAdapterWeights(
+            path: weightsFile.resolvedPath, shown: shown, configShown: "\(directory)/adapter_config.json", config: config, base: model)
 
         return try withIngestLease { () throws(RegistryError) in
             try storeAdapter(
@@ -108,7 +112,9 @@ extension Registry {
     }
 
     /// Parses, validates against `base` and scans an adapter weights file; returns its digest and analysis.
-    func checkAdapterWeights(path: String, shown: String, config: AdapterConfig, base: BaseModel) throws(RegistryError)
+    ///
+    /// Refusals name `shown` (the weights file), or `configShown` when a config field is at fault.
+    func checkAdapterWeights(path: String, shown: String, configShown: String, config: AdapterConfig, base: BaseModel) throws(RegistryError)
         -> (digest: Digest, analysis: AdapterAnalysis)
     {
         let file: SafetensorsFile
@@ -123,6 +129,9 @@ extension Registry {
         do {
             analysis = try AdapterAnalysis(config: config, tensors: descriptors, base: base)
         } catch {
+            // Merge names the config file when one of its fields is the culprit (a regex, a selection).
+            let prefix = "adapter_config.json"
+            if error.message.hasPrefix(prefix) { throw .invalid(configShown + error.message.dropFirst(prefix.count)) }
             throw .invalid("\(shown): \(error.message)")
         }
         for t in file.header.tensors {
@@ -149,7 +158,7 @@ extension Registry {
             if let catalog, let base = try lookupBase(Reference(name: candidate), catalog) { return base }
         }
         throw .notFound(
-            "adapter_config.json names base \"\(named)\", and no base \"\(last)\" is registered; register it with `loom base add` or pass --base NAME")
+            "\(directory)/adapter_config.json names base \(Names.quoted(named)), and no base \(Names.quoted(last)) is registered; register it with `loom base add` or pass --base NAME")
     }
 
     func lookupBase(_ reference: Reference, _ catalog: Catalog) throws(RegistryError) -> BaseRecord? {

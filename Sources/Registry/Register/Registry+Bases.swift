@@ -42,7 +42,8 @@ extension Registry {
             headers[shard.relativePath] = try readHeader(shard.resolvedPath, shown: directory + "/" + shard.relativePath)
         }
         if let indexFile = plan.index {
-            let index = try parseIndex(readSmallFile(indexFile.resolvedPath, shown: indexFile.relativePath), shown: indexFile.relativePath)
+            let shownIndex = directory + "/" + indexFile.relativePath
+            let index = try parseIndex(Self.readSmallFile(indexFile.resolvedPath, shown: shownIndex), shown: shownIndex)
             do {
                 try index.validate(
                     shardTensors: headers.mapValues { $0.tensors.map(\.name) },
@@ -51,7 +52,7 @@ extension Registry {
                 throw .invalid("\(directory)/\(indexFile.relativePath): \(error)")
             }
         }
-        let configBytes = try readSmallFile(plan.config.resolvedPath, shown: "config.json")
+        let configBytes = try readSmallFile(plan.config.resolvedPath, shown: directory + "/config.json")
         let config = try parseConfig(configBytes, shown: directory + "/config.json")
 
         return try withIngestLease { () throws(RegistryError) in
@@ -180,6 +181,14 @@ extension Registry {
 
     /// Reads a small file (a config or an index) whole; refuses files over 64 MiB.
     func readSmallFile(_ path: String, shown: String) throws(RegistryError) -> [UInt8] {
+        try Self.readSmallFile(path, shown: shown)
+    }
+
+    /// Reads a small file (a config or an index) whole, reading at most 64 MiB + 1 bytes of it.
+    ///
+    /// - Throws: ``RegistryError`` `.io` when it cannot be read, `.invalid` naming `shown` when it is
+    ///   larger than 64 MiB.
+    static func readSmallFile(_ path: String, shown: String) throws(RegistryError) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .io("cannot open \(shown)") }
         defer { try? handle.close() }
         let limit = 64 << 20
@@ -219,7 +228,10 @@ struct BaseFiles {
             throw .invalid("\(dir.path) has no .safetensors weights")
         }
         if let index {
-            let listed = try Set(BaseFiles.indexedFiles(index))
+            let listed = try Set(BaseFiles.indexedFiles(index, in: dir))
+            guard !listed.isEmpty else {
+                throw .invalid("\(dir.path)/\(index.relativePath) names no shard: its weight_map is empty")
+            }
             let extra = weights.filter { !listed.contains($0.relativePath) }
             if !extra.isEmpty {
                 notes.append("skipped \(extra.map(\.relativePath).joined(separator: ", ")): not in \(index.relativePath)")
@@ -248,14 +260,16 @@ struct BaseFiles {
         }
     }
 
-    static func indexedFiles(_ file: ModelDirectory.File) throws(RegistryError) -> [String] {
-        guard let data = FileManager.default.contents(atPath: file.resolvedPath) else {
-            throw .io("cannot read \(file.relativePath)")
-        }
+    /// The shard file names the index `file` of `dir` lists, in order of first appearance.
+    ///
+    /// - Throws: ``RegistryError`` naming the index: unreadable, over 64 MiB, or not a valid index.
+    static func indexedFiles(_ file: ModelDirectory.File, in dir: ModelDirectory) throws(RegistryError) -> [String] {
+        let shown = dir.path + "/" + file.relativePath
+        let bytes = try Registry.readSmallFile(file.resolvedPath, shown: shown)
         do {
-            return try ShardIndex.parse([UInt8](data)).files
+            return try ShardIndex.parse(bytes).files
         } catch {
-            throw .invalid("\(file.relativePath): \(error)")
+            throw .invalid("\(shown): \(error)")
         }
     }
 }

@@ -26,12 +26,16 @@ public enum Names {
         }
     }
 
-    /// A name shown safely in a message: at most 60 characters, control characters escaped.
+    /// A name shown safely in a message: at most 60 characters, control characters escaped as
+    /// `\u{…}`, and `"` and `\` escaped with a backslash so that the quotes around it are unambiguous.
     static func quoted(_ text: String) -> String {
         var out = ""
         for scalar in text.unicodeScalars.prefix(60) {
             if scalar.value < 0x20 || scalar.value == 0x7F {
                 out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else if scalar == "\"" || scalar == "\\" {
+                out += "\\"
+                out.unicodeScalars.append(scalar)
             } else {
                 out.unicodeScalars.append(scalar)
             }

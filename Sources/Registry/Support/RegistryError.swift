@@ -18,11 +18,28 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     public let kind: Kind
+    /// One line: control characters of the message given to ``init(_:_:)`` are escaped.
     public let message: String
 
+    /// An error of `kind`. Control characters in `message` (from a hostile file name, key or config
+    /// value that was interpolated unescaped) are replaced by `\u{…}`, so the message stays one line.
     public init(_ kind: Kind, _ message: String) {
         self.kind = kind
-        self.message = message
+        self.message = Self.oneLine(message)
+    }
+
+    /// `text` with every control character (U+0000–U+001F, U+007F) written as `\u{…}`.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                out += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     public var description: String { message }
