@@ -36,7 +36,7 @@ import Testing
         let b = SyntheticAdapter.random("base_model.model.lm_head.lora_B.weight", [200, 2], seed: 2)
         let dir = try SyntheticAdapter.write(
             in: temp, name: "head", config: #"{"peft_type": "LORA", "r": 2, "lora_alpha": 4, "target_modules": ["lm_head"]}"#, tensors: [a, b])
-        try harness.registry.registerAdapter(directory: dir, name: "head", base: Reference(name: "gpt2-tiny"))
+        _ = try harness.registry.registerAdapter(directory: dir, name: "head", base: Reference(name: "gpt2-tiny"))
         let result = try build([("head", 1)], base: "gpt2-tiny")
         #expect(result.notes.contains { $0.contains("unties") })
         let out = try TensorFile(result.path + "/model.safetensors")
@@ -57,7 +57,7 @@ import Testing
         let b = SyntheticAdapter.random("base_model.model.transformer.wte.lora_embedding_B", [64, 2], seed: 4)
         let dir = try SyntheticAdapter.write(
             in: temp, name: "emb", config: #"{"peft_type": "LORA", "r": 2, "lora_alpha": 2, "target_modules": ["wte"]}"#, tensors: [a, b])
-        try harness.registry.registerAdapter(directory: dir, name: "emb", base: Reference(name: "gpt2-tiny"))
+        _ = try harness.registry.registerAdapter(directory: dir, name: "emb", base: Reference(name: "gpt2-tiny"))
         let result = try build([("emb", 1)], base: "gpt2-tiny")
         let out = try TensorFile(result.path + "/model.safetensors")
         let wte = try #require(try gpt2Base().tensors["transformer.wte.weight"])
@@ -76,7 +76,7 @@ import Testing
         let bias = SyntheticAdapter.random(prefix + ".lora_B.bias", [192], seed: 7)
         let config = #"{"peft_type": "LORA", "r": 2, "lora_alpha": 8, "lora_bias": true, "target_modules": ["h.0.attn.c_attn"]}"#
         let dir = try SyntheticAdapter.write(in: temp, name: "lb", config: config, tensors: [a, b, bias])
-        try harness.registry.registerAdapter(directory: dir, name: "lb", base: Reference(name: "gpt2-tiny"))
+        _ = try harness.registry.registerAdapter(directory: dir, name: "lb", base: Reference(name: "gpt2-tiny"))
         let out = try TensorFile(try build([("lb", 1)], base: "gpt2-tiny").path + "/model.safetensors")
         let base = try #require(try gpt2Base().tensors["transformer.h.0.attn.c_attn.bias"])
         let expected = zip(base.values, bias.values).map { $0 + 4 * Double($1) }
@@ -92,7 +92,7 @@ import Testing
         m.values = m.values.map { abs($0) + 0.5 }
         let config = #"{"peft_type": "LORA", "r": 4, "lora_alpha": 8, "use_dora": true, "target_modules": ["c_attn"], "layers_to_transform": [1]}"#
         let dir = try SyntheticAdapter.write(in: temp, name: "dora", config: config, tensors: [a, b, m])
-        try harness.registry.registerAdapter(directory: dir, name: "dora", base: Reference(name: "gpt2-tiny"))
+        _ = try harness.registry.registerAdapter(directory: dir, name: "dora", base: Reference(name: "gpt2-tiny"))
         let out = try TensorFile(try build([("dora", 1)], base: "gpt2-tiny").path + "/model.safetensors")
         let w = try #require(try gpt2Base().tensors["transformer.h.1.attn.c_attn.weight"])  // [in 64, out 192]
         let delta = SyntheticAdapter.transpose(SyntheticAdapter.product(b, a), rows: 192, cols: 64)
@@ -110,7 +110,7 @@ import Testing
         let down = SyntheticAdapter.random("base_model.model.model.layers.0.mlp.down_proj.ia3_l", [1, 168], seed: 12, scale: 2)
         let config = #"{"peft_type": "IA3", "target_modules": ["layers.0.self_attn.k_proj", "layers.0.mlp.down_proj"], "feedforward_modules": ["down_proj"]}"#
         let dir = try SyntheticAdapter.write(in: temp, name: "ia3", config: config, tensors: [k, down])
-        try harness.registry.registerAdapter(directory: dir, name: "ia3", base: Reference(name: "llama-tiny"))
+        _ = try harness.registry.registerAdapter(directory: dir, name: "ia3", base: Reference(name: "llama-tiny"))
         let result = try build([("ia3", 1)], base: "llama-tiny", dtype: .f32)
         let out = try TensorFile(result.path + "/model.safetensors")
         let base = try TensorFile(Fixtures.path("bases/llama-tiny/model.safetensors"))
@@ -130,7 +130,7 @@ import Testing
         let dir = try SyntheticAdapter.write(
             in: temp, name: "big", config: #"{"peft_type": "LORA", "r": 1, "lora_alpha": 1, "target_modules": ["layers.1.self_attn.q_proj"]}"#,
             tensors: [a, b])
-        try harness.registry.registerAdapter(directory: dir, name: "big", base: Reference(name: "llama-tiny"))
+        _ = try harness.registry.registerAdapter(directory: dir, name: "big", base: Reference(name: "llama-tiny"))
         #expect {
             _ = try build([("big", 1)], base: "llama-tiny", dtype: .f16)
         } throws: { error in
