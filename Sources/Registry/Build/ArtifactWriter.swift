@@ -171,6 +171,12 @@ struct ArtifactWriter {
         } catch {
             throw RegistryError(error)
         }
+        // The factors are copied into the computation: their mapped pages need not stay resident.
+        for term in tensorPlan.lowRank {
+            for key in [term.aKey, term.bKey] {
+                if let info = adapters[term.adapter].header.tensor(named: key) { adapters[term.adapter].dropPages(of: info) }
+            }
+        }
         do {
             try TensorStreamer.compute(computation, source: sourceBytes, sourceDType: sourceDType, outputDType: out, into: &sink)
         } catch {
