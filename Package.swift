@@ -126,12 +126,20 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        // MARK: - Fuzzing
+
+        /** libFuzzer target: bytes → safetensors header at several file sizes → re-layout → re-parse (Tests/Fuzz/README.md). */
+        .executableTarget(name: "fuzz-safetensors-header", dependencies: ["LoomTesting"], swiftSettings: strictness),
+
+        /** libFuzzer target: bytes → adapter_config.json → analysis against synthetic llama and gpt2 bases → merge plan. */
+        .executableTarget(name: "fuzz-adapter-config", dependencies: ["LoomTesting"], swiftSettings: strictness),
+
         // MARK: - Tests
 
-        /** Test support: temporary stores, fixture locations, tensor comparison. */
+        /** Test support: temporary stores, fixture locations, tensor comparison, the fuzz entry points. */
         .target(
             name: "LoomTesting",
-            dependencies: ["LoomJSON", "Safetensors"],
+            dependencies: ["LoomJSON", "Safetensors", "Merge"],
             swiftSettings: strictness
         ),
 
@@ -170,5 +178,7 @@ let package = Package(
             exclude: ["Snapshots"],  // golden help text, read from the source tree (RECORD_SNAPSHOTS=1 rewrites it)
             swiftSettings: strictness
         ),
+        /** Replays the committed fuzz corpus and crash reproducers, plus seeded mutations (CI never runs the long fuzz). */
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["LoomTesting", "Merge"], swiftSettings: strictness),
     ]
 )

@@ -23,7 +23,15 @@ public enum ModuleSelector: Sendable, Equatable {
 /// Compiled matching rules of one adapter config. Build once per config; matching is pure.
 ///
 /// Regexes are compiled at init, so an invalid pattern is reported when the adapter is registered.
-struct ModuleMatcher {
+/// Every pattern must keep to ``RegexLimits`` and only names of at most ``maxNameLength`` bytes are
+/// matched against a regex, so that no config can make matching take long. `package` so that the fuzz
+/// harness (`LoomTesting`) can derive the adapter tensors a config selects.
+package struct ModuleMatcher {
+    /// The longest module name a regex is matched against; longer names never match one. The
+    /// analysis refuses adapter modules longer than this (``checkMatchable(_:)``), so only base
+    /// modules can go unmatched for their length. Real module paths are well under 100 bytes.
+    static let maxNameLength = 128
+
     private let targets: ModuleSelector
     private let targetRegex: Regex<AnyRegexOutput>?
     private let exclude: ModuleSelector?
@@ -36,7 +44,10 @@ struct ModuleMatcher {
     private let rankPatterns: [(Regex<AnyRegexOutput>, Int)]
     private let alphaPatterns: [(Regex<AnyRegexOutput>, Double)]
 
-    init(_ config: AdapterConfig) throws(MergeError) {
+    /// Compiles the config's selectors and patterns.
+    ///
+    /// - Throws: ``MergeError`` naming the field whose regex breaks ``RegexLimits`` or does not compile.
+    package init(_ config: AdapterConfig) throws(MergeError) {
         targets = config.targetModules
         targetRegex = try Self.compile(config.targetModules, field: "target_modules")
         exclude = config.excludeModules
@@ -58,6 +69,7 @@ struct ModuleMatcher {
 
     private static func compile(_ selector: ModuleSelector, field: String) throws(MergeError) -> Regex<AnyRegexOutput>? {
         guard case .regex(let pattern) = selector else { return nil }
+        try RegexLimits.check(pattern, field: field)
         do {
             return try Regex(pattern)
         } catch {
@@ -67,6 +79,7 @@ struct ModuleMatcher {
 
     /// PEFT ≥ 0.15 `get_pattern_key`: `re.match(r"(.*\.)?(" + p + r")$", name)`.
     private static func patternRegex(_ pattern: String, field: String) throws(MergeError) -> Regex<AnyRegexOutput> {
+        try RegexLimits.check(pattern, field: field + " key", reserved: RegexLimits.patternKeyWrapper)
         do {
             return try Regex("(?:.*\\.)?(?:" + pattern + ")")
         } catch {
@@ -77,10 +90,10 @@ struct ModuleMatcher {
     /// Whether PEFT would put an adapter layer on module `name` (§1.3 steps 1–5).
     ///
     /// - Parameter isLinear: for `"all-linear"`, whether the base layer is linear and not the output head.
-    func targets(_ name: String, isLinear: Bool) -> Bool {
+    package func targets(_ name: String, isLinear: Bool) -> Bool {
         if let exclude {
             if let excludeRegex {
-                if (try? excludeRegex.wholeMatch(in: name)) != nil { return false }
+                if Self.matches(excludeRegex, name) { return false }
             } else if case .names(let names) = exclude, names.contains(where: { Self.suffixMatch(name, $0) }) {
                 return false
             }
@@ -91,7 +104,7 @@ struct ModuleMatcher {
             return isLinear
         case .regex:
             guard let targetRegex else { return false }
-            return (try? targetRegex.wholeMatch(in: name)) != nil
+            return Self.matches(targetRegex, name)
         case .names(let names):
             guard names.contains(where: { Self.suffixMatch(name, $0) }) else { return false }
             guard let layers else { return true }
@@ -101,21 +114,37 @@ struct ModuleMatcher {
     }
 
     /// IA3: whether `name` is a feed-forward module (string: full match; list: plain `endswith`, no dot boundary).
-    func isFeedforward(_ name: String) -> Bool {
+    package func isFeedforward(_ name: String) -> Bool {
         guard let feedforward else { return false }
-        if let feedforwardRegex { return (try? feedforwardRegex.wholeMatch(in: name)) != nil }
+        if let feedforwardRegex { return Self.matches(feedforwardRegex, name) }
         if case .names(let names) = feedforward { return names.contains(where: { name.hasSuffix($0) }) }
         return false
     }
 
     /// The rank for `name`: the first matching `rank_pattern` key in file order, else `fallback`.
-    func rank(for name: String, fallback: Int) -> Int {
-        rankPatterns.first(where: { (try? $0.0.wholeMatch(in: name)) != nil })?.1 ?? fallback
+    package func rank(for name: String, fallback: Int) -> Int {
+        rankPatterns.first(where: { Self.matches($0.0, name) })?.1 ?? fallback
     }
 
     /// The alpha for `name`: the first matching `alpha_pattern` key in file order, else `fallback`.
-    func alpha(for name: String, fallback: Double) -> Double {
-        alphaPatterns.first(where: { (try? $0.0.wholeMatch(in: name)) != nil })?.1 ?? fallback
+    package func alpha(for name: String, fallback: Double) -> Double {
+        alphaPatterns.first(where: { Self.matches($0.0, name) })?.1 ?? fallback
+    }
+
+    /// Throws when this config matches names against a regex and `name` is longer than
+    /// ``maxNameLength``, rather than silently not matching it.
+    func checkMatchable(_ name: String) throws(MergeError) {
+        let usesRegex = targetRegex != nil || excludeRegex != nil || feedforwardRegex != nil || !rankPatterns.isEmpty
+            || !alphaPatterns.isEmpty
+        guard usesRegex, name.utf8.count > Self.maxNameLength else { return }
+        throw .unsupported(
+            "module \"\(name.prefix(64))…\" is longer than \(Self.maxNameLength) bytes, "
+                + "the longest name loom matches against the config's regexes")
+    }
+
+    /// Whether `regex` matches all of `name`; false for names longer than ``maxNameLength``.
+    static func matches(_ regex: Regex<AnyRegexOutput>, _ name: String) -> Bool {
+        name.utf8.count <= maxNameLength && (try? regex.wholeMatch(in: name)) != nil
     }
 
     /// `name == entry` or `name` ends with `"." + entry`.

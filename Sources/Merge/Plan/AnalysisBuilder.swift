@@ -110,6 +110,7 @@ struct AnalysisBuilder {
                 continue
             }
             let basePath = String(located.source.dropLast(".weight".count))
+            try matcher.checkMatchable(module)
             let isLinear = located.tiedHead ? false : base.isLinearForAllLinear(basePath)
             guard matcher.targets(module, isLinear: isLinear) else {
                 for k in allKeys { unaccounted.append((k, "target_modules does not select module \(MessageText.plain(module))")) }

@@ -74,7 +74,7 @@ public struct BaseModel: Sendable {
 
     /// Whether `path` looks like a linear layer for `"all-linear"`: a 2-D weight that is neither an
     /// embedding nor the output head.
-    func isLinearForAllLinear(_ path: String) -> Bool {
+    package func isLinearForAllLinear(_ path: String) -> Bool {
         guard let w = tensors[path + ".weight"], w.shape.count == 2 else { return false }
         if path == Self.headModule || path.hasSuffix("." + Self.headModule) { return false }
         let weight = path + ".weight"
