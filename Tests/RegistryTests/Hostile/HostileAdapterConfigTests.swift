@@ -149,7 +149,7 @@ import Testing
     }
 
     @Test func targetModulesRegexThatDoesNotCompileIsRefused() throws {
-        try refuseEdited("bad-regex", mentioning: ["bad-regex/adapter_config.json: target_modules regex \"(q_proj\" does not compile"]) {
+        try refuseEdited("bad-regex", mentioning: ["bad-regex/adapter_config.json: target_modules regex \"(q_proj\" is refused: unbalanced '('"]) {
             $0["target_modules"] = "(q_proj"
         }
     }
