@@ -61,11 +61,14 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        /** The one SQLite option GRDB cannot set from Swift (a variadic C call). */
+        .target(name: "CSQLiteOptions", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
+
         /** SQLite via GRDB: migrations, records, queries, leases, the hash-chained event log. */
         .target(
             name: "Catalog",
             dependencies: [
-                "LoomJSON", "LoomMigrations", "LoomFaults",
+                "LoomJSON", "LoomMigrations", "LoomFaults", "CSQLiteOptions",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -78,10 +78,23 @@ extension Catalog {
     ///
     /// - Throws: ``CatalogError`` `.notFound` when there is no such artifact.
     package func touchArtifact(key: String) throws {
-        try write { db in
-            try db.execute(
-                sql: "UPDATE artifact SET last_used_at = max(last_used_at, ?) WHERE key = ?", arguments: [now(), key])
-            guard db.changesCount > 0 else { throw CatalogError.notFound("artifact \(key) not found") }
+        do {
+            try pool.writeWithoutTransaction { db in
+                // Not fsynced: a last-use time lost in a power cut costs at most an earlier eviction,
+                // and this write is on the cache-hit path, which must stay within a few milliseconds.
+                try db.execute(sql: "PRAGMA synchronous = OFF")
+                defer { try? db.execute(sql: "PRAGMA synchronous = FULL") }
+                try db.inTransaction(.immediate) {
+                    try db.execute(
+                        sql: "UPDATE artifact SET last_used_at = max(last_used_at, ?) WHERE key = ?", arguments: [now(), key])
+                    guard db.changesCount > 0 else { throw CatalogError.notFound("artifact \(key) not found") }
+                    return .commit
+                }
+            }
+        } catch let error as CatalogError {
+            throw error
+        } catch {
+            throw CatalogError.translating(error, path: path)
         }
     }
 

@@ -1,4 +1,5 @@
 package import Foundation
+internal import CSQLiteOptions
 internal import GRDB
 internal import LoomFaults
 internal import LoomMigrations
@@ -87,6 +88,11 @@ package final class Catalog: Sendable {
                 // "registered" or "built" on the user's screen, and commits are rare, so one more
                 // fsync of the WAL per commit is worth that promise.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                // Each loom command is a short process: without this, every exit checkpoints the WAL
+                // (two fdatasyncs), which dominated cache-hit latency. Checkpoints still run as writes grow the WAL.
+                if let connection = db.sqliteConnection {
+                    _ = loom_sqlite_no_checkpoint_on_close(UnsafeMutableRawPointer(connection))
+                }
             }
             let pool = try DatabasePool(path: path, configuration: config)
             logger.debug("catalog opened", metadata: ["catalog.path": "\(path)"])
