@@ -10,7 +10,7 @@ import Glibc
 /// Stores for the crash tests, copied from templates made once per test process, so that a test pays
 /// for one copy instead of a registration and a build.
 ///
-/// Templates are made by the real `loom` binary on first use and are removed when the process ends.
+/// Templates are made by the real `loom` binary on first use and are removed when the process exits.
 /// Thread-safe: the first caller of a template makes it while others wait.
 final class StoreTemplates: @unchecked Sendable {
     // @unchecked: `made` is only touched under `lock`.
@@ -27,6 +27,15 @@ final class StoreTemplates: @unchecked Sendable {
 
     private let lock = NSLock()
     private var made: [Kind: CLIStore] = [:]
+
+    private init() {
+        // A static is never deinitialized: drop the templates (and so their directories) at exit.
+        atexit { StoreTemplates.shared.discard() }
+    }
+
+    private func discard() {
+        lock.withLock { made = [:] }
+    }
 
     /// A fresh store (in its own temporary directory) holding a copy of template `kind`.
     func copy(_ kind: Kind) throws -> CLIStore {
