@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LoomJSON
 import LoomTesting
 import Testing
@@ -17,6 +18,13 @@ import Glibc
         return try #require(try store.json("build", "llama-qv-b")["key"]?.stringValue)
     }
 
+    /// The row id of adapter `name`'s latest version.
+    static func adapterID(_ store: CLIStore, _ name: String) throws -> Int64? {
+        try store.inspector.database().read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM adapter WHERE name = ? ORDER BY version DESC", arguments: [name])
+        }
+    }
+
     @Test(arguments: [false, true])
     func aBuildWhoseAdapterIsRemovedWhileItWaitsRefusesWithNotFound(reuseTheID: Bool) throws {
         let store = try StoreTemplates.shared.copy(.registered)
@@ -32,18 +40,19 @@ import Glibc
         #expect(edited != config, "the fixture's lora_alpha changed: adapt the edit")
         try Data(edited.utf8).write(to: URL(fileURLWithPath: other + "/adapter_config.json"))
 
-        let runs = try ParallelRuns.run(2) { index -> LoomRun? in
-            guard index == 1 else { return try store.loom(["build", "llama-qv-b", "--json"]) }
-            // Once the build has resolved llama-qv-b and found the lease held: remove the adapter (llama-qv-b has
-            // the highest row id, so SQLite gives that id to the next adapter), register another, release.
-            Thread.sleep(forTimeInterval: 2)
-            try store.ok("rm", "adapter", "llama-qv-b")
-            if reuseTheID { try store.ok("adapter", "add", other, "--name", "other") }
-            try store.inspector.deleteLease(name: lease)
-            return nil
+        let child = try LoomChild(["build", "llama-qv-b", "--json"], store: store)
+        // Once the build has resolved llama-qv-b and found the lease held: remove the adapter (llama-qv-b has the
+        // highest row id, so SQLite gives that id to the next adapter), register another, release the lease.
+        let waiting = child.waitForStderr(containing: "loom: waiting for ")
+        let id = try Self.adapterID(store, "llama-qv-b")
+        try store.ok("rm", "adapter", "llama-qv-b")
+        if reuseTheID {
+            try store.ok("adapter", "add", other, "--name", "other")
+            #expect(try Self.adapterID(store, "other") == id, "the new adapter did not get the removed one's row id")
         }
-        let build = try #require(runs.compactMap { $0 }.first)
-        #expect(build.stderr.hasPrefix("loom: waiting for "), "the build did not wait, so it did not race the removal:\n\(build)")
+        try store.inspector.deleteLease(name: lease)
+        let build = try child.finish()
+        #expect(waiting, "the build did not wait, so it did not race the removal:\n\(build)")
         #expect(build.status == 2 && build.signal == nil, "\(build)")
         let refusal = build.stderrLines.filter { !$0.hasPrefix("loom: waiting for ") }
         #expect(refusal == ["loom: adapter llama-qv-b@1 was removed while this command was using it; nothing was written (run it again to use what is registered now)"], "\(build)")

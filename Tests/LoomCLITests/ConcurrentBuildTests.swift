@@ -50,13 +50,11 @@ import Glibc
         let reference = try StoreTemplates.shared.reference()
         let lease = "build:" + reference.key
         try store.inspector.plantLease(name: lease, pid: Int64(getpid()), host: Self.hostName, expiresAt: Date().addingTimeInterval(120))
-        let runs = try ParallelRuns.run(Self.processes + 1) { index -> LoomRun? in
-            guard index == Self.processes else { return try store.loom(["build", "llama-qv", "--json"]) }
-            // The releaser: once every builder had time to find the lease held, drop it as its holder would.
-            Thread.sleep(forTimeInterval: 1.5)
-            try store.inspector.deleteLease(name: lease)
-            return nil
-        }.compactMap { $0 }
+        let children = try (0..<Self.processes).map { _ in try LoomChild(["build", "llama-qv", "--json"], store: store) }
+        // Once every builder says it waits, drop the lease as its holder would: they all race for it.
+        for child in children { #expect(child.waitForStderr(containing: "loom: waiting for "), "\(child.stderr)") }
+        try store.inspector.deleteLease(name: lease)
+        let runs = try children.map { try $0.finish() }
         let documents = try runs.map { try $0.json() }
         for run in runs {
             #expect(run.stderr.hasPrefix("loom: waiting for \(Self.hostName) pid \(getpid()), which is building \(reference.key)"), "\(run)")
