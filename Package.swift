@@ -175,8 +175,11 @@ let package = Package(
             name: "LoomCLITests",
             dependencies: [
                 "LoomCLI", "LoomJSON", "Safetensors", "LoomTesting",
-                // Raw SQL, to edit an event row as an attacker would before running `loom verify`.
+                // Raw SQL, to edit an event row as an attacker would before running `loom verify`, and to plant
+                // leases and read the catalog in crash and concurrency tests.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // An independent sha256, to check that every blob a crashed command left hashes to its name.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["Snapshots"],  // golden help text, read from the source tree (RECORD_SNAPSHOTS=1 rewrites it)
             swiftSettings: strictness

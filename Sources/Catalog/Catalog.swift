@@ -94,11 +94,34 @@ package final class Catalog: Sendable {
                     _ = loom_sqlite_no_checkpoint_on_close(UnsafeMutableRawPointer(connection))
                 }
             }
-            let pool = try DatabasePool(path: path, configuration: config)
+            let pool = try openPool(path: path, configuration: config, patience: busyTimeout)
+            // Again on the writer, the one connection that commits: opening the pool switched it to NORMAL
+            // after `prepareDatabase` ran (GRDB's WAL set-up does so).
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             logger.debug("catalog opened", metadata: ["catalog.path": "\(path)"])
             return Catalog(path: path, pool: pool, logger: logger, clock: clock)
         } catch {
             throw CatalogError.translating(error, path: path)
+        }
+    }
+
+    /// Opens the pool, retrying for up to `patience` while another process holds the lock that switching
+    /// the file to WAL needs.
+    ///
+    /// SQLite does not apply the busy timeout to `PRAGMA journal_mode = WAL`, which the pool runs on open:
+    /// processes opening a new catalog at the same moment (eight `loom base add` on a fresh store) would
+    /// otherwise fail at once with "database is locked". The mode persists in the file once one of them
+    /// has switched it, so a retry finds it done.
+    private static func openPool(path: String, configuration: Configuration, patience: Duration) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + patience
+        var pause = Duration.milliseconds(2)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: pause.timeInterval)
+                pause = min(pause * 2, .milliseconds(100))
+            }
         }
     }
 

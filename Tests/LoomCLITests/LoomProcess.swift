@@ -12,6 +12,8 @@ struct LoomRun: CustomStringConvertible {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// The signal that ended the process, when one did (then `status` is that signal's number too).
+    var signal: Int32? = nil
 
     /// stderr split into lines, without the final newline's empty line.
     var stderrLines: [Substring] {
@@ -19,13 +21,13 @@ struct LoomRun: CustomStringConvertible {
     }
 
     var description: String {
-        "loom \(arguments.joined(separator: " ")) → exit \(status)\n--- stdout:\n\(stdout)\n--- stderr:\n\(stderr)"
+        "loom \(arguments.joined(separator: " ")) → \(signal.map { "killed by signal \($0)" } ?? "exit \(status)")\n--- stdout:\n\(stdout)\n--- stderr:\n\(stderr)"
     }
 
     /// Throws unless the command exited 0.
     @discardableResult
     func succeeded() throws -> LoomRun {
-        guard status == 0 else { throw LoomProcessError("expected success:\n\(self)") }
+        guard status == 0, signal == nil else { throw LoomProcessError("expected success:\n\(self)") }
         return self
     }
 
@@ -102,7 +104,8 @@ enum LoomProcess {
         }
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        return LoomRun(arguments: arguments, status: process.terminationStatus, stdout: stdout, stderr: stderr)
+        let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
+        return LoomRun(arguments: arguments, status: process.terminationStatus, stdout: stdout, stderr: stderr, signal: signal)
     }
 
     static func childEnvironment(_ overrides: [String: String]) -> [String: String] {

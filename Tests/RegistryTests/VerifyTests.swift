@@ -4,6 +4,10 @@ import Foundation
 import LoomTesting
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @testable import Registry
 
 /// `verify`: findings by kind (blob, reference, integrity, chain) and garbage that is not a finding.
@@ -43,13 +47,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/Store"))
     }
 
+    /// Sets the modification time of `path` to `seconds` ago (not following a symlink).
+    func age(_ path: String, by seconds: TimeInterval) {
+        let time = Date().addingTimeInterval(-seconds).timeIntervalSince1970.rounded(.down)
+        var times = [timespec(tv_sec: Int(time), tv_nsec: 0), timespec(tv_sec: Int(time), tv_nsec: 0)]
+        #expect(utimensat(AT_FDCWD, path, &times, AT_SYMLINK_NOFOLLOW) == 0, "utimensat \(path)")
+    }
+
     @Test func garbageIsCollectableAndNotAFinding() throws {
         let stray = try registry.blobs.ingest(bytes: Array("nobody refers to me".utf8))
+        age(registry.blobs.path(of: stray.digest), by: 2 * 3600)
         let ingest = registry.root + "/ingest"
         try FileManager.default.createDirectory(atPath: ingest, withIntermediateDirectories: true)
         // No process has this pid (it is above Linux's pid_max), so the writer is gone.
         let leftover = ingest + "/2147483000-00000000deadbeef.part"
         try Data(repeating: 7, count: 100).write(to: URL(fileURLWithPath: leftover))
+        age(leftover, by: 2 * 3600)
         let catalog = try registry.writableCatalog()
         _ = try catalog.acquireLease(name: "build:sha256:" + String(repeating: "0", count: 64), ttl: .milliseconds(1))
         Thread.sleep(forTimeInterval: 0.01)
@@ -60,6 +73,31 @@ import Testing
         #expect(report.garbage.staleIngestFiles.map(\.path) == [leftover])
         #expect(report.garbage.deadLeases.map(\.name) == ["build:sha256:" + String(repeating: "0", count: 64)])
         #expect(report.garbage.bytes == stray.size + 100)
+    }
+
+    /// verify's "collectable" is exactly what `loom gc` with its default options would collect: leftovers
+    /// younger than the grace period are not listed (gc would keep them), and the bytes agree with a dry run.
+    @Test func collectableGarbageFollowsTheRulesOfGC() throws {
+        let fresh = try registry.blobs.ingest(bytes: Array("written a moment ago".utf8))
+        let old = try registry.blobs.ingest(bytes: Array("written long ago".utf8))
+        age(registry.blobs.path(of: old.digest), by: 2 * 3600)
+        let ingest = registry.root + "/ingest"
+        try FileManager.default.createDirectory(atPath: ingest, withIntermediateDirectories: true)
+        try Data(repeating: 7, count: 10).write(to: URL(fileURLWithPath: ingest + "/2147483000-0000000000000001.part"))
+
+        let report = try registry.verify()
+        let plan = try registry.collectGarbage(GCOptions(dryRun: true))
+        #expect(report.garbage.unreferencedBlobs.map(\.digest) == [old.digest.description])
+        #expect(!report.garbage.unreferencedBlobs.contains { $0.digest == fresh.digest.description })
+        #expect(report.garbage.staleIngestFiles.isEmpty)
+        #expect(report.garbage.unreferencedBlobs.map(\.digest) == plan.blobs.map(\.digest))
+        #expect(report.garbage.staleIngestFiles.map(\.path) == plan.ingest.map(\.path))
+        #expect(report.garbage.bytes == plan.bytesFreed)
+
+        // While a lease is live gc sweeps nothing, so nothing is collectable.
+        _ = try registry.writableCatalog().acquireLease(name: "build:sha256:" + String(repeating: "1", count: 64), ttl: .seconds(60))
+        let leased = try registry.verify()
+        #expect(leased.garbage.isEmpty && leased.liveLeases.count == 1)
     }
 
     @Test func aLiveWritersIngestFileIsNotGarbage() throws {

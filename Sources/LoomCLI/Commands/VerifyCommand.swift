@@ -12,8 +12,10 @@ struct VerifyCommand: ParsableCommand {
             SQLite's integrity and foreign-key checks; walks the event log's hash chain, which catches an \
             edited, deleted or reordered event. Each finding is one line on stdout. Nothing is repaired.
 
-            Garbage is not a finding: unreferenced blobs, stale ingest files and dead leases are listed as \
-            collectable, with the bytes `loom gc` would free, and leave the exit status 0.
+            Garbage is not a finding: what `loom gc` (default options) would collect now is listed as \
+            collectable, with the bytes it would free, and leaves the exit status 0: unreferenced blobs and \
+            abandoned ingest files older than gc's grace period (1h; none while a build or registration holds \
+            a live lease), and dead leases.
 
             Exit status: 0 when there is no finding; otherwise 16 plus one bit per kind of finding:
               1  a corrupt or unreadable blob, or a malformed entry under blobs/

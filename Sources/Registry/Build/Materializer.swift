@@ -66,7 +66,9 @@ struct Materializer {
                 return final
             }
             let trash = registry.artifactsDirectory + "/.trash-\(key.hex.prefix(16))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            guard rename(final, trash) == 0 || errno == ENOENT, rename(temp, final) == 0 else {
+            let movedAside = rename(final, trash) == 0 || errno == ENOENT
+            Fault.point("materialize.mid-replace")
+            guard movedAside, rename(temp, final) == 0 else {
                 let reason = String(cString: strerror(errno))
                 try? fm.removeItem(atPath: temp)
                 throw .io("cannot materialize artifact \(key) at \(final): \(reason)")
@@ -77,12 +79,22 @@ struct Materializer {
         return final
     }
 
-    /// Removes an artifact's directory (gc). Idempotent.
-    func remove(_ key: Digest) {
+    /// Removes an artifact's directory for gc, which has just deleted its row; returns false when it kept it.
+    ///
+    /// A build may commit the same key again between the row's deletion and this call and, finding the old
+    /// directory complete, return its path: so the directory is first moved aside, then `isWanted` (does the
+    /// row exist again?) is asked, and a wanted directory is put back instead of deleted. A build committing
+    /// after that question finds no directory and materializes a fresh one. Idempotent: a directory that is
+    /// gone already counts as removed.
+    func remove(_ key: Digest, unless isWanted: () -> Bool) -> Bool {
         let fm = FileManager.default
         let final = path(for: key)
-        guard fm.fileExists(atPath: final) else { return }
+        guard fm.fileExists(atPath: final) else { return true }
         let trash = registry.artifactsDirectory + "/.trash-\(key.hex.prefix(16))-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        if rename(final, trash) == 0 { try? fm.removeItem(atPath: trash) }
+        guard rename(final, trash) == 0 else { return !fm.fileExists(atPath: final) }
+        // Put back only where no fresher copy appeared meanwhile (rename fails onto a non-empty directory).
+        if isWanted(), rename(trash, final) == 0 { return false }
+        try? fm.removeItem(atPath: trash)
+        return !isWanted()
     }
 }

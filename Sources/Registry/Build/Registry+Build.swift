@@ -89,10 +89,12 @@ extension Registry {
             }
         }
         defer { _ = try? catalog.releaseLease(name: leaseName) }
+        Fault.point("build.after-lease")
         if var hit = try cacheHit(key, catalog: catalog) {
             hit.waited = waited
             return hit
         }
+        try ensureInputsRegistered(recipe, catalog: catalog)
         return try merge(recipe, key: key, catalog: catalog, leaseName: leaseName, waited: waited, progress: progress)
     }
 

@@ -139,8 +139,8 @@ extension Registry {
         let baseFiles: [FileEntry]
         let baseTensors: [TensorEntry]
         do {
-            baseFiles = try catalog.baseFiles(baseID: base.id)
-            baseTensors = try catalog.baseTensors(baseID: base.id)
+            (baseFiles, baseTensors) = try catalog.snapshot { (try $0.baseFiles(baseID: base.id), try $0.baseTensors(baseID: base.id)) }
+            _ = try Self.checkedFiles(baseFiles, manifestDigest: base.manifestDigest, of: "base \(base.reference)")
         } catch {
             throw RegistryError(error)
         }
@@ -191,7 +191,8 @@ extension Registry {
     func openAdapter(_ adapter: AdapterRecord, catalog: Catalog) throws(RegistryError) -> (AdapterConfig, SafetensorsFile) {
         let files: [FileEntry]
         do {
-            files = try catalog.adapterFiles(adapterID: adapter.id)
+            files = try Self.checkedFiles(
+                catalog.adapterFiles(adapterID: adapter.id), manifestDigest: adapter.manifestDigest, of: "adapter \(adapter.reference)")
         } catch {
             throw RegistryError(error)
         }

@@ -2,6 +2,7 @@ import BlobStore
 import Catalog
 import Foundation
 import Logging
+import LoomFaults
 
 extension Registry {
     /// How many artifacts one eviction transaction re-checks and deletes (bounds how long the write lock is held).
@@ -72,13 +73,18 @@ extension Registry {
         var done = GCPlan(dryRun: false)
         done.skipped = plan.skipped
         let evicted = try evict(plan.artifacts, catalog: catalog, into: &done)
+        Fault.point("gc.after-evict")
         let materializer = Materializer(registry: self)
         for directory in plan.directories where directory.kind == .evicted {
             let name = GarbageCollector.Entry(path: directory.path, size: 0, modified: .distantPast).name
             guard evicted.contains("sha256:" + name), let key = Digest(parsing: "sha256:" + name) else { continue }
-            materializer.remove(key)
-            done.directories.append(directory)
+            if materializer.remove(key, unless: { (try? catalog.artifact(key: key.description)) != nil }) {
+                done.directories.append(directory)
+            } else {
+                done.skipped.append(.init(subject: directory.path, reason: "directory kept: its artifact was built again"))
+            }
         }
+        Fault.point("gc.before-sweep")
         try sweep(plan, catalog: catalog, into: &done)
         done.directories.sort { $0.path < $1.path }
         logger.info(
@@ -139,6 +145,7 @@ extension Registry {
                     do {
                         try blobs.delete(digest)
                         deleted.append(blob.digest)
+                        if deleted.count == 1 { Fault.point("gc.mid-sweep") }
                         done.blobs.append(blob)
                     } catch {
                         done.skipped.append(.init(subject: blob.digest, reason: "blob kept: \(error)"))
@@ -181,6 +188,7 @@ extension Registry {
         } catch {
             throw RegistryError(error)
         }
+        Fault.point("gc.after-sweep")
         for path in removeAfterCommit { try? FileManager.default.removeItem(atPath: path) }
         done.leases = outcome.deadLeases.map {
             .init(name: $0.lease.name, holder: Self.holder(of: $0.lease), expiresAt: $0.lease.expiresAt, reason: $0.reason)

@@ -1,4 +1,5 @@
 package import Catalog
+import LoomFaults
 
 extension Registry {
     /// What `loom rm` can remove.
@@ -13,13 +14,16 @@ extension Registry {
     /// - Throws: ``RegistryError`` `.notFound`, or `.conflict` naming the referencing adapters.
     package func remove(_ kind: RemovableKind, _ reference: Reference, cascade: Bool) throws(RegistryError) -> Removal {
         guard let catalog = try existingCatalog() else { throw .notFound("\(kind.rawValue) \(reference) is not registered (the store is empty)") }
+        let removal: Removal
         do {
             switch kind {
-            case .base: return try catalog.removeBase(name: reference.name, version: reference.version, cascade: cascade)
-            case .adapter: return try catalog.removeAdapter(name: reference.name, version: reference.version)
+            case .base: removal = try catalog.removeBase(name: reference.name, version: reference.version, cascade: cascade)
+            case .adapter: removal = try catalog.removeAdapter(name: reference.name, version: reference.version)
             }
         } catch {
             throw RegistryError(error)
         }
+        Fault.point("rm.after-commit")
+        return removal
     }
 }

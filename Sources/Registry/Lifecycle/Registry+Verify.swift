@@ -2,18 +2,15 @@ import BlobStore
 import Catalog
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension Registry {
     /// Checks the whole store and reports what is wrong, changing nothing (never "fixes" silently).
     ///
     /// Rehashes every file under `blobs/`, referenced or not; checks that every base, adapter and
     /// artifact file row resolves to a blob of the recorded size; runs SQLite's integrity and
-    /// foreign-key checks; walks the event log's hash chain. Also lists garbage (unreferenced blobs,
-    /// stale ingest files, dead leases), which is not a finding. A store that does not exist is clean
-    /// and is not created.
+    /// foreign-key checks; walks the event log's hash chain. Also lists garbage, which is not a finding:
+    /// exactly what `loom gc` with its default options would collect now (``GarbageCollector``'s rules,
+    /// default grace: unreferenced blobs and abandoned ingest files older than the grace period, none while
+    /// a lease is live; dead leases). A store that does not exist is clean and is not created.
     ///
     /// Safe while other processes build or collect: a reference that looks broken is re-checked on a
     /// fresh catalog snapshot before it is reported, and a blob deleted during the walk is skipped.
@@ -42,12 +39,9 @@ extension Registry {
             try checkCatalog(catalog, into: &report)
         }
         // Without the file rows nothing is known to be unreferenced: calling every blob garbage would invite a gc.
-        if referencesKnown {
-            let referenced = Set(references.map(\.digest))
-            report.garbage.unreferencedBlobs = stored.values.filter { !referenced.contains($0.digest.description) }
-                .sorted { $0.digest < $1.digest }.map { VerifyReport.Blob(digest: $0.digest.description, size: $0.size) }
+        if referencesKnown, let catalog {
+            try collectable(catalog, into: &report)
         }
-        try collectIngestAndLeases(catalog, into: &report)
         return report
     }
 
@@ -189,41 +183,27 @@ extension Registry {
         }
     }
 
-    /// Stale ingest files, dead and live leases.
-    private func collectIngestAndLeases(_ catalog: Catalog?, into report: inout VerifyReport) throws(RegistryError) {
-        let now = clock()
-        do {
-            report.garbage.staleIngestFiles = try blobs.ingestFiles()
-                .filter { Self.ingestFileIsStale($0, now: now) }
-                .map { VerifyReport.StaleFile(path: $0.path, size: Self.diskUsage($0.path), modified: $0.modified) }
-        } catch {
-            throw .io("cannot list \(root)/ingest: \(error)")
-        }
-        guard let catalog else { return }
+    /// What `loom gc` with its default options would collect (its planner, its rules: one source of truth),
+    /// and the leases still live.
+    private func collectable(_ catalog: Catalog, into report: inout VerifyReport) throws(RegistryError) {
+        let plan = try planGarbage(GCOptions(dryRun: true), catalog: catalog)
+        report.garbage.unreferencedBlobs = plan.blobs.map { VerifyReport.Blob(digest: $0.digest, size: $0.size) }
+        report.garbage.staleIngestFiles = plan.ingest.map { VerifyReport.StaleFile(path: $0.path, size: $0.size, modified: $0.modifiedAt) }
+        let dead = Set(plan.leases.map { $0.name + "\u{0}" + $0.holder })
         let leases: [LeaseRecord]
         do {
             leases = try catalog.leases()
         } catch {
             throw RegistryError(error)
         }
+        // A lease taken (over) since the plan's snapshot is live; one released since is simply not listed.
         for lease in leases {
-            if lease.isExpired(at: now) || Self.holderIsGone(lease) {
+            if dead.contains(lease.name + "\u{0}" + Self.holder(of: lease)) {
                 report.garbage.deadLeases.append(lease)
             } else {
                 report.liveLeases.append(lease)
             }
         }
-    }
-
-    /// An ingest entry is stale when the pid in its name (`<pid>-….part`, `rebuild-<pid>-…`) no
-    /// longer runs on this host, or when it is older than any ingest may take (``ingestLeaseTTL``).
-    static func ingestFileIsStale(_ file: StoreFile, now: Date) -> Bool {
-        if now.timeIntervalSince(file.modified) > Double(ingestLeaseTTL.components.seconds) { return true }
-        let name = (file.path as NSString).lastPathComponent
-        let parts = name.split(separator: "-")
-        let pidText = parts.first == "rebuild" ? parts.dropFirst().first : parts.first
-        guard let pidText, let pid = Int32(pidText), pid > 0 else { return false }
-        return kill(pid, 0) != 0 && errno == ESRCH
     }
 
     /// Bytes of a file, or of every regular file below a directory (a leftover rebuild scratch area).

@@ -67,12 +67,14 @@ package struct VerifyReport: Sendable, Equatable {
         }
     }
 
-    /// What gc may collect. Not a finding: a store with garbage only is clean.
+    /// What `loom gc` with its default options would collect, by ``GarbageCollector``'s rules. Not a
+    /// finding: a store with garbage only is clean. Younger leftovers (within gc's grace period, or any
+    /// while a lease is live) are not listed, as gc would not touch them yet.
     package struct Garbage: Sendable, Equatable {
-        /// Blobs no base, adapter or artifact file references, in digest order.
+        /// Blobs no base, adapter or artifact file references, older than the grace period, in digest order.
         package var unreferencedBlobs: [Blob] = []
-        /// Files (or leftover rebuild directories) in `ingest/` whose writer is gone: its pid no
-        /// longer runs on this host, or the file is older than an ingest lease lasts.
+        /// Files (or leftover rebuild directories) in `ingest/` older than the grace period whose writer
+        /// (the pid in the name) is not running.
         package var staleIngestFiles: [StaleFile] = []
         /// Leases that have expired or whose holder's pid no longer runs on this host.
         package var deadLeases: [LeaseRecord] = []

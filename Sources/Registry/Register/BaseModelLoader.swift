@@ -14,8 +14,8 @@ struct BaseModelLoader {
         let tensors: [TensorEntry]
         let files: [FileEntry]
         do {
-            tensors = try catalog.baseTensors(baseID: base.id)
-            files = try catalog.baseFiles(baseID: base.id)
+            (tensors, files) = try catalog.snapshot { (try $0.baseTensors(baseID: base.id), try $0.baseFiles(baseID: base.id)) }
+            _ = try Registry.checkedFiles(files, manifestDigest: base.manifestDigest, of: "base \(base.reference)")
         } catch {
             throw RegistryError(error)
         }
