@@ -108,3 +108,19 @@ import Testing
         #expect(try harness.state() == before)
     }
 }
+
+@Suite struct WeightParsingTests {
+    @Test(arguments: ["a:0.7", "a:1", "a:-0.5", "a:+2", "a:.25", "a:1e-3", "a:3.", "a@2:0.5"])
+    func decimalWeightsAreAccepted(_ text: String) throws {
+        _ = try WeightedReference(parsing: text)
+    }
+
+    @Test(arguments: ["a:0x10", "a:nan", "a:inf", "a:", "a:1e400", "a:1,5", "a: 1", "a:1e"])
+    func otherWeightsAreRefused(_ text: String) {
+        #expect(throws: RegistryError.self) { _ = try WeightedReference(parsing: text) }
+    }
+
+    @Test func weightsAreRead() throws {
+        #expect(try WeightedReference(parsing: "sql@3:-0.25") == WeightedReference(reference: Reference(name: "sql", version: 3), weight: -0.25))
+    }
+}

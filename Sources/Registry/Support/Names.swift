@@ -92,7 +92,9 @@ public struct WeightedReference: Sendable, Equatable, CustomStringConvertible {
     public init(parsing text: String) throws(RegistryError) {
         if let colon = text.lastIndex(of: ":") {
             let weightText = String(text[text.index(after: colon)...])
-            guard let w = Double(weightText), w.isFinite else {
+            // Decimal only: Double(String) would also take "0x10", "nan" and "inf".
+            let decimal = weightText.wholeMatch(of: /[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?/) != nil
+            guard decimal, let w = Double(weightText), w.isFinite else {
                 throw .invalid("invalid weight in \(Names.quoted(text)): expected NAME[@N]:WEIGHT with a finite number")
             }
             reference = try Reference(parsing: String(text[..<colon]))
