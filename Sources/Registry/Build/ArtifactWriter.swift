@@ -17,25 +17,26 @@ struct ArtifactWriter {
     /// Where output files go: the registry's store, or a scratch store for `verify --rebuild`.
     /// Base blobs are always read from the registry's store.
     let store: any BlobIngester
-    let baseFiles: [FileEntry]
-    let baseTensors: [TensorEntry]
-    let baseConfig: JSONObject
+    let base: LoadedBase
     let plan: MergePlan
     let adapters: [SafetensorsFile]
     let dtype: ModelDType
     let metadata: [(String, String)]
     /// Base files opened so far, by path.
     private var opened: [String: SafetensorsFile] = [:]
+    /// The base's file and tensor rows by path and name (lookups per tensor stay O(1) on large models).
+    private let fileByPath: [String: FileEntry]
+    private let tensorByName: [String: TensorEntry]
 
     init(
-        registry: Registry, store: any BlobIngester, baseFiles: [FileEntry], baseTensors: [TensorEntry], baseConfig: JSONObject,
-        plan: MergePlan, adapters: [SafetensorsFile], dtype: ModelDType, metadata: [(String, String)]
+        registry: Registry, store: any BlobIngester, base: LoadedBase, plan: MergePlan, adapters: [SafetensorsFile],
+        dtype: ModelDType, metadata: [(String, String)]
     ) {
         self.registry = registry
         self.store = store
-        self.baseFiles = baseFiles
-        self.baseTensors = baseTensors
-        self.baseConfig = baseConfig
+        self.base = base
+        fileByPath = Dictionary(base.files.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        tensorByName = Dictionary(base.tensors.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.plan = plan
         self.adapters = adapters
         self.dtype = dtype
@@ -50,9 +51,9 @@ struct ArtifactWriter {
         defer { for f in opened.values { f.close() } }
         var entries: [Manifest.Entry] = []
         var outputTensors: [(name: String, file: String, bytes: Int)] = []
-        let tensorsByFile = Dictionary(grouping: baseTensors, by: \.path)
+        let tensorsByFile = Dictionary(grouping: base.tensors, by: \.path)
         var indexFile: FileEntry?
-        for file in baseFiles {
+        for file in base.files {
             guard let digest = Digest(parsing: file.digest) else { throw .internal("bad digest \(file.digest) in the catalog") }
             if let shardTensors = tensorsByFile[file.path] {
                 let (entry, tensors) = try writeShard(file, digest: digest, tensors: shardTensors, progress: progress)
@@ -80,7 +81,7 @@ struct ArtifactWriter {
 
     mutating func baseFile(_ path: String) throws(RegistryError) -> SafetensorsFile {
         if let f = opened[path] { return f }
-        guard let entry = baseFiles.first(where: { $0.path == path }), let digest = Digest(parsing: entry.digest) else {
+        guard let entry = fileByPath[path], let digest = Digest(parsing: entry.digest) else {
             throw .internal("base file \(path) is not in the manifest")
         }
         do {
@@ -147,7 +148,7 @@ struct ArtifactWriter {
         defer { if let (f, info) = dropAfter { f.dropPages(of: info) } }
         switch tensorPlan.source {
         case .base(let name):
-            guard let entry = baseTensors.first(where: { $0.name == name }) else { throw .internal("base tensor \(name) is not indexed") }
+            guard let entry = tensorByName[name] else { throw .internal("base tensor \(name) is not indexed") }
             let f = try baseFile(entry.path)
             guard let info = f.header.tensor(named: name) else { throw .internal("base tensor \(name) is not in \(entry.path)") }
             sourceBytes = f.bytes(of: info)
@@ -187,17 +188,16 @@ struct ArtifactWriter {
     /// config.json with the output dtype, and `tie_word_embeddings: false` (and the vocabulary size) when
     /// the merge unties the head or resizes the vocabulary. Reuses the base blob when nothing changes.
     private func writeConfig(_ file: FileEntry, digest: Digest) throws(RegistryError) -> Manifest.Entry {
-        var config = baseConfig
+        var config = base.config
         let dtypeKeys = ["torch_dtype", "dtype"].filter { config.contains($0) }
         for key in dtypeKeys.isEmpty ? ["torch_dtype"] : dtypeKeys { config[key] = .string(dtype.torchName) }
         if plan.untiesHead { config["tie_word_embeddings"] = .bool(false) }
-        let model = BaseModel(tensors: [], config: baseConfig)
-        if let embedding = BaseModelLoader.embeddingName(baseTensors: baseTensors, config: baseConfig),
-            let p = plan.tensors[embedding], p.shape.count == 2, model.vocabSize != nil, p.shape[0] != model.vocabSize
+        if let embedding = base.model.inputEmbedding, let vocabSize = base.model.vocabSize,
+            let p = plan.tensors[embedding], p.shape.count == 2, p.shape[0] != vocabSize
         {
             config["vocab_size"] = .int(p.shape[0])
         }
-        guard config != baseConfig else { return .init(path: file.path, digest: digest, size: file.size) }
+        guard config != base.config else { return .init(path: file.path, digest: digest, size: file.size) }
         let bytes = JSONWriter(indent: 2).bytes(.object(config)) + [0x0A]
         do {
             let r = try store.ingest(bytes: bytes, expecting: nil)
@@ -212,7 +212,7 @@ struct ArtifactWriter {
         -> Manifest.Entry
     {
         let unchanged = plan.added.isEmpty && tensors.allSatisfy { t in
-            baseTensors.first(where: { $0.name == t.name }).map { Self.byteCount($0.dtype, $0.shape) == t.bytes } ?? false
+            tensorByName[t.name].map { Self.byteCount($0.dtype, $0.shape) == t.bytes } ?? false
         }
         if unchanged { return .init(path: file.path, digest: digest, size: file.size) }
         let bytes = ShardIndex.serialized(

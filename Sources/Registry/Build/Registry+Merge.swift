@@ -65,11 +65,11 @@ extension Registry {
         return d
     }
 
-    /// A resolved recipe made ready to merge: the plan, the base's config, and the adapters' mmapped
-    /// weights (indexed like the recipe's inputs). The caller must call ``close()``.
+    /// A resolved recipe made ready to merge: the plan, the base as loaded from the catalog, and the
+    /// adapters' mmapped weights (indexed like the recipe's inputs). The caller must call ``close()``.
     struct PreparedBuild {
         let plan: MergePlan
-        let config: JSONObject
+        let base: LoadedBase
         let adapters: [SafetensorsFile]
 
         func close() { for f in adapters { f.close() } }
@@ -81,7 +81,8 @@ extension Registry {
     ///   that cannot be built.
     func prepare(_ recipe: BuildRecipe, catalog: Catalog) throws(RegistryError) -> PreparedBuild {
         let base = recipe.base
-        let (model, config) = try BaseModelLoader(registry: self).load(base, catalog: catalog)
+        let loaded = try BaseModelLoader(registry: self).load(base, catalog: catalog)
+        let model = loaded.model
         var opened: [SafetensorsFile] = []
         var planInputs: [MergePlan.Input] = []
         do {
@@ -98,7 +99,7 @@ extension Registry {
             }
             do {
                 let plan = try MergePlan(base: model, inputs: planInputs)
-                return PreparedBuild(plan: plan, config: config, adapters: opened)
+                return PreparedBuild(plan: plan, base: loaded, adapters: opened)
             } catch {
                 throw RegistryError.invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
             }
@@ -129,24 +130,14 @@ extension Registry {
         let prepared = try prepare(recipe, catalog: catalog)
         defer { prepared.close() }
         let plan = prepared.plan
-        let config = prepared.config
-        let opened = prepared.adapters
         let adaptersJSON = JSONWriter.canonical.string(recipe.canonical["adapters"] ?? .array([]))
         let metadata = [
             ("format", "pt"), ("loom.key", key.description), ("loom.base", base.manifestDigest),
             ("loom.adapters", adaptersJSON), ("loom.dtype", recipe.dtype.rawValue), ("loom.engine", MergePlan.engineVersion),
         ]
-        let baseFiles: [FileEntry]
-        let baseTensors: [TensorEntry]
-        do {
-            (baseFiles, baseTensors) = try catalog.snapshot { (try $0.baseFiles(baseID: base.id), try $0.baseTensors(baseID: base.id)) }
-            _ = try Self.checkedFiles(baseFiles, manifestDigest: base.manifestDigest, of: "base \(base.reference)")
-        } catch {
-            throw RegistryError(error)
-        }
         var writer = ArtifactWriter(
-            registry: self, store: store, baseFiles: baseFiles, baseTensors: baseTensors, baseConfig: config, plan: plan,
-            adapters: opened, dtype: recipe.dtype, metadata: metadata)
+            registry: self, store: store, base: prepared.base, plan: plan, adapters: prepared.adapters, dtype: recipe.dtype,
+            metadata: metadata)
         let entries = try writer.write(progress: progress, renewLease: renewLease)
         return (entries, plan)
     }

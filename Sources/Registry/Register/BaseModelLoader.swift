@@ -4,13 +4,25 @@ import LoomJSON
 import Merge
 import Safetensors
 
+/// A registered base as a build needs it: the planner's view, its config, and its catalog rows.
+struct LoadedBase {
+    let model: BaseModel
+    let config: JSONObject
+    /// The file manifest, checked against the base's manifest digest.
+    let files: [FileEntry]
+    let tensors: [TensorEntry]
+}
+
 /// Builds the merge planner's view of a registered base from the catalog (tensor index) and its
-/// stored config.json. Reads the catalog and one small blob; no weights.
+/// stored config.json. Reads the catalog once (one snapshot) and one small blob; no weights.
 struct BaseModelLoader {
     let registry: Registry
 
-    /// The base's tensors and config as the planner needs them, and the parsed config.json.
-    func load(_ base: BaseRecord, catalog: Catalog) throws(RegistryError) -> (model: BaseModel, config: JSONObject) {
+    /// The base's tensors, files and config.
+    ///
+    /// - Throws: ``RegistryError`` `.notFound` when the rows no longer make up the manifest the base was
+    ///   registered with (removed meanwhile).
+    func load(_ base: BaseRecord, catalog: Catalog) throws(RegistryError) -> LoadedBase {
         let tensors: [TensorEntry]
         let files: [FileEntry]
         do {
@@ -25,13 +37,6 @@ struct BaseModelLoader {
         let bytes = try registry.readSmallFile(registry.blobs.path(of: digest), shown: "config.json of \(base.name)@\(base.version)")
         let config = try registry.parseConfig(bytes, shown: "config.json of \(base.name)@\(base.version)")
         let descriptors = tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
-        return (BaseModel(tensors: descriptors, config: config), config)
-    }
-}
-
-extension BaseModelLoader {
-    /// The input embedding tensor of a base, as the planner identifies it.
-    static func embeddingName(baseTensors: [TensorEntry], config: JSONObject) -> String? {
-        BaseModel(tensors: baseTensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype, shape: $0.shape) }, config: config).inputEmbedding
+        return LoadedBase(model: BaseModel(tensors: descriptors, config: config), config: config, files: files, tensors: tensors)
     }
 }

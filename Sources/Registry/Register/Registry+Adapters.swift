@@ -57,7 +57,7 @@ extension Registry {
         let catalog = try existingCatalog()
         let base = try resolveBase(for: config, explicit: baseReference, catalog: catalog, directory: directory)
         guard let catalog else { throw .internal("a base resolved without a catalog") }
-        let (model, _) = try BaseModelLoader(registry: self).load(base, catalog: catalog)
+        let model = try BaseModelLoader(registry: self).load(base, catalog: catalog).model
 
         // Validate the source file completely (header, keys, shapes, values) and hash it in the same
         // read, so the copy below can insist on exactly these bytes.
