@@ -69,3 +69,10 @@ extension Catalog {
         try read { try $0.holders(ofDigest: digest) }
     }
 }
+
+extension Catalog {
+    /// Keys of the artifacts whose key starts with `prefix`, at most `limit` (see ``CatalogSnapshot``).
+    package func artifactKeys(withPrefix prefix: String, limit: Int = 2) throws -> [String] {
+        try read { try $0.artifactKeys(withPrefix: prefix, limit: limit) }
+    }
+}

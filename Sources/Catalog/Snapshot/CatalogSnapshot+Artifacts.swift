@@ -54,3 +54,13 @@ extension CatalogSnapshot {
         ).map(FileEntry.init(row:))
     }
 }
+
+extension CatalogSnapshot {
+    /// Keys of the artifacts whose key starts with `prefix` (at most `limit`), by key; an index range scan.
+    package func artifactKeys(withPrefix prefix: String, limit: Int = 2) throws -> [String] {
+        // Keys are ASCII, so every key with the prefix sorts in [prefix, prefix + U+FFFF).
+        try String.fetchAll(
+            db, sql: "SELECT key FROM artifact WHERE key >= ? AND key < ? ORDER BY key LIMIT ?",
+            arguments: [prefix, prefix + "\u{FFFF}", limit])
+    }
+}

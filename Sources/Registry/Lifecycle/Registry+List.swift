@@ -60,10 +60,10 @@ extension Registry {
         guard hex.count >= 8, hex.count <= 64, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
         do {
             if hex.count == 64 { return try catalog.artifact(key: "sha256:" + hex) }
-            let matches = try catalog.artifacts().filter { $0.key.hasPrefix("sha256:" + hex) }
-            guard matches.count <= 1 else { throw RegistryError.invalid("key prefix \(hex) is ambiguous (\(matches.count) artifacts)") }
-            guard let m = matches.first else { return nil }
-            return try catalog.artifact(key: m.key)
+            let matches = try catalog.artifactKeys(withPrefix: "sha256:" + hex)
+            guard matches.count <= 1 else { throw RegistryError.invalid("key prefix \(hex) is ambiguous (several artifacts)") }
+            guard let key = matches.first else { return nil }
+            return try catalog.artifact(key: key)
         } catch {
             throw RegistryError(error)
         }
