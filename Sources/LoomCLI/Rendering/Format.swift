@@ -33,28 +33,43 @@ enum Format {
     }
 }
 
-/// A plain-text table: a header row, left-aligned columns separated by two spaces.
-struct Table {
-    var headers: [String]
-    var rows: [[String]] = []
-
-    init(_ headers: String...) {
-        self.headers = headers
+extension Format {
+    /// `text` cut to at most `width` characters, the last one `…` when anything was cut.
+    static func clip(_ text: String, to width: Int?) -> String {
+        guard let width, text.count > width else { return text }
+        return width < 1 ? "" : String(text.prefix(width - 1)) + "…"
     }
 
-    mutating func add(_ cells: String...) { rows.append(cells) }
+    /// A count for people, in thousands (K), millions (M), billions (B) or trillions (T) with three
+    /// significant digits (`22.7M`, `7.24B`, `512`), as model cards write parameter counts.
+    static func count(_ n: Int64) -> String {
+        let units = ["K", "M", "B", "T"]
+        guard abs(n) >= 1000 else { return "\(n)" }
+        var scaled = Double(n) / 1000
+        var unit = 0
+        while abs(scaled) >= 1000, unit < units.count - 1 {
+            scaled /= 1000
+            unit += 1
+        }
+        func threeDigits(_ x: Double) -> String {
+            String(format: "%.\(abs(x) >= 99.95 ? 0 : abs(x) >= 9.995 ? 1 : 2)f", x)
+        }
+        var text = threeDigits(scaled)
+        // Rounding can reach the next unit: 999,960 is 1M, not 1000K.
+        if let rounded = Double(text), abs(rounded) >= 1000, unit < units.count - 1 {
+            scaled /= 1000
+            unit += 1
+            text = threeDigits(scaled)
+        }
+        return trimmed(text) + units[unit]
+    }
 
-    func render() -> String {
-        var widths = headers.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            var text = cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ")
-            while text.hasSuffix(" ") { text.removeLast() }  // an empty last cell leaves no trailing blanks
-            return text
-        }
-        return ([line(headers)] + rows.map(line)).joined(separator: "\n")
+    /// `1.50` → `1.5`, `2.00` → `2`.
+    private static func trimmed(_ text: String) -> String {
+        guard text.contains(".") else { return text }
+        var t = Substring(text)
+        while t.hasSuffix("0") { t = t.dropLast() }
+        if t.hasSuffix(".") { t = t.dropLast() }
+        return String(t)
     }
 }
