@@ -84,6 +84,11 @@ import Glibc
         #expect(rendered.split(separator: "\n").last == "sha256:0123456789ab  a-very-lo…  2.3 MiB", "\(rendered)")
         #expect(t.render() == t.render(width: 1000))
         #expect(!t.render().contains("…"))
+
+        var names = Table("NAME", "ARCHITECTURE", "CREATED")
+        names.prefer("NAME")
+        names.add("llama-tiny@1", "LlamaForCausalLM", "3 minutes ago")
+        #expect(names.render(width: 36).split(separator: "\n").last == "llama-tiny@1  LlamaForCau…  3 minut…")
     }
 
     @Test func widthComesFromColumnsElseTheTerminalElseNoLimit() {

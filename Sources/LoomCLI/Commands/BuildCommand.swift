@@ -14,6 +14,11 @@ struct BuildCommand: ParsableCommand {
             computed in float32 and rounded once to the output dtype (default: the base's). The merged model is \
             cached under a key of its resolved inputs; an identical request returns the same directory at once.
 
+            --base NAME without @VERSION is NAME's latest version; when an adapter was registered on another \
+            version of NAME (the one `loom build ADAPTER` uses), a note on stderr says which is used. One \
+            adapter given twice (x:0.5 x:0.5, or two names with the same bytes) is refused: summing weights \
+            is exact for LoRA but not for DoRA, so give it once with the weight you mean.
+
             Examples:
               loom build llama-qv
               loom build llama-qv --dtype f32 --json
@@ -39,8 +44,8 @@ struct BuildCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     /// `built sha256:… (f16, 2.3 MiB)`, for stderr: a result, so without the `loom:` prefix of errors and notes.
-    static func statusLine(cached: Bool, artifact: ArtifactRecord) -> String {
-        "\(cached ? "cached" : "built") \(artifact.key) (\(artifact.dtype), \(Format.bytes(artifact.totalSize)))"
+    static func statusLine(cached: Bool, key: String, dtype: String, size: Int64) -> String {
+        "\(cached ? "cached" : "built") \(key) (\(dtype), \(Format.bytes(size)))"
     }
 
     func validate() throws {
@@ -76,7 +81,8 @@ struct BuildCommand: ParsableCommand {
                 Terminal.out(JSONWriter.canonical.string(.object(o)))
             } else {
                 if Terminal.stderrIsTerminal {
-                    Terminal.error(Self.statusLine(cached: result.cached, artifact: result.artifact))
+                    Terminal.error(
+                        Self.statusLine(cached: result.cached, key: result.artifact.key, dtype: result.artifact.dtype, size: result.artifact.totalSize))
                 }
                 Terminal.out(result.path)
             }

@@ -98,7 +98,8 @@ struct RecipeCommand: ParsableCommand {
                     Terminal.out(JSONWriter.canonical.string(.array(recipes.map { .object(RecordJSON.recipe($0)) })))
                 } else {
                     var t = Table("RECIPE", "INPUTS", "UPDATED")
-                    for r in recipes { t.add(r.name, RecordJSON.recipeSummary(r), Format.age(r.updatedAt)) }
+                    t.prefer("RECIPE")
+                    for r in recipes { t.add(r.name, RecordJSON.recipeSummary(r), Format.shortAge(r.updatedAt)) }
                     Terminal.out(t.render(width: width.width))
                 }
             }

@@ -24,6 +24,18 @@ enum Format {
         }
     }
 
+    /// `just now`, `41s ago`, `5m ago`, `3h ago`, `2d ago`: the age for narrow table columns.
+    static func shortAge(_ date: Date, now: Date = Date()) -> String {
+        let s = Int(now.timeIntervalSince(date))
+        switch s {
+        case ..<5: return "just now"
+        case ..<60: return "\(s)s ago"
+        case ..<3600: return "\(s / 60)m ago"
+        case ..<86400: return "\(s / 3600)h ago"
+        default: return "\(s / 86400)d ago"
+        }
+    }
+
     private static func plural(_ n: Int, _ unit: String) -> String { "\(n) \(unit)\(n == 1 ? "" : "s") ago" }
 
     /// `sha256:` and the first 12 hex digits.

@@ -9,11 +9,12 @@ enum ListRendering {
     static func tables(_ listing: Listing, kinds: Set<String>, width: Int?, allBases: [BaseRecord]) -> String {
         var sections: [String] = []
         if kinds.contains("bases") {
-            var t = Table("BASE", "DIGEST", "ARCHITECTURE", "DTYPE", "PARAMS", "SIZE", "CREATED")
+            var t = Table("BASE", "DIGEST", "ARCH", "DTYPE", "PARAMS", "SIZE", "CREATED")
             t.keep("DIGEST", "DTYPE", "PARAMS", "SIZE")
+            t.prefer("BASE")
             for b in listing.bases {
                 t.add(b.reference, Format.short(b.manifestDigest), b.architecture ?? "-", b.dtype, Format.count(b.parameterCount),
-                      Format.bytes(b.totalSize), Format.age(b.createdAt))
+                      Format.bytes(b.totalSize), Format.shortAge(b.createdAt))
             }
             sections.append(t.render(width: width))
         }
@@ -21,20 +22,22 @@ enum ListRendering {
             var t = Table("ADAPTER", "DIGEST", "BASE", "TYPE", "R", "ALPHA", "SIZE", "CREATED")
             t.keep("DIGEST", "R", "ALPHA", "SIZE")
             t.minimum("TYPE", 4)
+            t.prefer("ADAPTER", "BASE")
             for a in listing.adapters {
                 let type = a.peftType + (a.useDora ? "+DoRA" : "") + (a.useRslora ? " rs" : "")
                 t.add(a.reference, Format.short(a.manifestDigest), a.baseReference, type, a.r.map(String.init) ?? "-",
-                      a.loraAlpha.map(number) ?? "-", Format.bytes(a.totalSize), Format.age(a.createdAt))
+                      a.loraAlpha.map(number) ?? "-", Format.bytes(a.totalSize), Format.shortAge(a.createdAt))
             }
             sections.append(t.render(width: width))
         }
         if kinds.contains("artifacts") {
             var t = Table("ARTIFACT", "NAME", "BASE", "DTYPE", "SIZE", "LAST USED", "PINNED")
             t.keep("ARTIFACT", "DTYPE", "SIZE", "PINNED")
+            t.prefer("NAME", "BASE")
             let bases = Dictionary(allBases.map { ($0.manifestDigest, $0.reference) }, uniquingKeysWith: { a, _ in a })
             for (a, name) in zip(listing.artifacts, names(listing.artifacts)) {
                 t.add(Format.short(a.key), name, bases[a.baseDigest] ?? Format.short(a.baseDigest), a.dtype,
-                      Format.bytes(a.totalSize), Format.age(a.lastUsedAt), a.pinned ? "pinned" : "")
+                      Format.bytes(a.totalSize), Format.shortAge(a.lastUsedAt), a.pinned ? "pinned" : "")
             }
             sections.append(t.render(width: width))
         }
