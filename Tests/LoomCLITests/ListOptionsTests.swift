@@ -99,3 +99,12 @@ import Testing
         #expect(table.contains("llama-qv on llama-tiny@1") && table.contains("llama-qv on llama-copy@1"), "\(table)")
     }
 }
+
+/// The shell completion argument-parser generates (documented in the README) knows loom's commands and options.
+@Suite struct CompletionTests {
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScriptNamesTheCommands(shell: String) throws {
+        let run = try LoomProcess.run(["--generate-completion-script", shell]).succeeded()
+        for word in ["verify-attestation", "older-than", "larger-than"] { #expect(run.stdout.contains(word), "\(shell): no \(word)") }
+    }
+}

@@ -53,7 +53,7 @@ import Glibc
         try store.ok("recipe", "add", "sql-prod-with-a-long-recipe-name", "--base", "llama-tiny", "--adapter", "llama-qv:1.0", "--adapter", "llama-qv-b:0.25")
         let outputs: [[String]] = [
             ["ls"], ["ls", "artifacts"], ["gc", "--dry-run", "--max-size", "0", "--grace", "0"], ["log"], ["audit", "llama-qv"],
-            ["recipe", "ls"],
+            ["recipe", "ls"], ["show", "llama-all-rslora"], ["show", "llama-tiny"],
         ]
         for width in [80, 100] {
             for arguments in outputs {

@@ -11,7 +11,8 @@ struct ShowCommand: ParsableCommand {
             For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha \
             patterns, the adapted modules, files and digests, and its base. Modules with the same rank and \
             scaling over the same layers share a line, the largest group first (`q_proj, v_proj × 32 \
-            layers: r 16, s 2`, then the exceptions); --full lists every module, as --json does.
+            layers: r 16, s 2`, then the exceptions); --full lists every module, as --json does. Lines \
+            fit the terminal's width (digests cut to sha256: and 12 hex digits); --wide prints them whole.
 
             Examples:
               loom show llama-qv
@@ -28,6 +29,8 @@ struct ShowCommand: ParsableCommand {
 
     @Flag(help: "List every adapted module on its own, not grouped by layer and settings.")
     var full = false
+
+    @OptionGroup var width: WidthOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -78,7 +81,7 @@ struct ShowCommand: ParsableCommand {
         if json {
             Terminal.out(JSONWriter.canonical.string(.object(o)))
         } else {
-            Terminal.out(HumanJSON.render(.object(o)))
+            Terminal.out(Format.fitted(HumanJSON.render(.object(o)), to: width.width))
         }
     }
 }

@@ -28,10 +28,7 @@ enum AuditRendering {
     /// The tree for people. With a `width`, digests are cut to their 19-character short form (a prefix
     /// `loom audit` accepts) and lines longer than `width` end in `…`; nil prints everything (`--wide`).
     static func text(_ report: AuditReport, width: Int?) -> String {
-        guard let width else { return text(report) }
-        return text(report).split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            Format.clip(String(line).replacing(#/sha256:([0-9a-f]{12})[0-9a-f]{52}/#) { "sha256:" + $0.output.1 }, to: width)
-        }.joined(separator: "\n")
+        Format.fitted(text(report), to: width)
     }
 
     static func text(_ report: AuditReport) -> String {

@@ -52,6 +52,15 @@ extension Format {
         return width < 1 ? "" : String(text.prefix(width - 1)) + "…"
     }
 
+    /// Free text (a tree, `key: value` lines) fitted to `width`: every full digest cut to its
+    /// 19-character short form, then every longer line cut with `…`. Nil returns `text` unchanged.
+    static func fitted(_ text: String, to width: Int?) -> String {
+        guard let width else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            clip(String(line).replacing(#/sha256:([0-9a-f]{12})[0-9a-f]{52}/#) { "sha256:" + $0.output.1 }, to: width)
+        }.joined(separator: "\n")
+    }
+
     /// A count for people, in thousands (K), millions (M), billions (B) or trillions (T) with three
     /// significant digits (`22.7M`, `7.24B`, `512`), as model cards write parameter counts.
     static func count(_ n: Int64) -> String {
