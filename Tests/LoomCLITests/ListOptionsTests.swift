@@ -79,6 +79,8 @@ import Testing
             #expect(run.status == 2 && run.stderrLines.count == 1, "\(run)")
             #expect(run.stderr.contains("did you mean \"llama-"), "\(run)")
         }
+        let filter = try store.loom("ls", "--base", "llama-tin")
+        #expect(filter.status == 2 && filter.stderr.contains("did you mean \"llama-tiny\"?"), "\(filter)")
         let far = try store.loom("show", "mistral")
         #expect(far.status == 2 && !far.stderr.contains("did you mean"), "\(far)")
     }

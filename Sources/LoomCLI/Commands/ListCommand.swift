@@ -76,6 +76,11 @@ struct ListCommand: ParsableCommand {
                 sort: sort, limit: limit, base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
                 largerThan: largerThan?.bytes, olderThan: olderThan?.duration, pinnedOnly: pinned)
             let everything = try registry.list()
+            // An unknown --base is a typo far more often than an empty result.
+            if let base = filter.base, !everything.bases.contains(where: { $0.name == base.name && (base.version == nil || $0.version == base.version) }) {
+                let hint = Names.suggestion(for: base.name, among: everything.bases.map(\.name)).map { "; did you mean \"\($0)\"?" } ?? ""
+                throw RegistryError(.notFound, "--base \(base): no such base is registered" + hint)
+            }
             let listing = filter.apply(to: everything)
             let kinds: [Kind] = kind.map { [$0] } ?? (pinned ? [.artifacts] : Kind.allCases)
             if quiet {
