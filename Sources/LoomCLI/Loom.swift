@@ -10,8 +10,8 @@ public struct Loom: ParsableCommand {
         discussion: """
             Examples:
               loom base add ./llama-3-8b --name llama3
-              loom adapter add ./sql-lora --name sql          # base taken from adapter_config.json
-              loom build sql --json                           # merged model directory, cached by inputs
+              loom adapter add ./sql-lora --name sql   # base from adapter_config.json
+              loom build sql --json                    # merged directory, cached by inputs
               loom build --base llama3 --adapter sql:0.7 --adapter style:0.3 --dtype bf16
               loom ls
               loom --store /data/loom ls adapters --json
@@ -24,7 +24,7 @@ public struct Loom: ParsableCommand {
         subcommands: [
             BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self,
             RecipeCommand.self, PinCommand.self, UnpinCommand.self,
-            AuditCommand.self, VerifyCommand.self, LogCommand.self, GCCommand.self,
+            AuditCommand.self, VerifyCommand.self, LogCommand.self, GCCommand.self, KeyCommand.self, VerifyAttestationCommand.self,
         ]
     )
 
@@ -82,7 +82,7 @@ public struct Loom: ParsableCommand {
     }
 
     private static func isCommandWord(_ word: String, after path: [String]) -> Bool {
-        let groups: [String: Set<String>] = ["base": ["add"], "adapter": ["add"], "recipe": ["add", "ls", "rm"]]
+        let groups: [String: Set<String>] = ["base": ["add"], "adapter": ["add"], "recipe": ["add", "ls", "rm"], "key": ["generate"]]
         if path.isEmpty { return true }
         return groups[path[0]]?.contains(word) ?? false
     }

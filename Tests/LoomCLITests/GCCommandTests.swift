@@ -11,12 +11,13 @@ import Testing
     @Test(arguments: [
         ("0", 0), ("512", 512), ("10K", 10 << 10), ("10k", 10 << 10), ("20G", 20 << 30), ("3M", 3 << 20),
         ("1T", 1 << 40), ("8388607T", 8_388_607 << 40), ("9223372036854775807", Int64.max),
+        ("1.5G", 3 << 29), ("0.5K", 512), ("1.25m", 1_310_720), ("0.0001K", 0), ("1.5T", 3 << 39),
     ] as [(String, Int64)])
     func sizesParse(text: String, bytes: Int64) throws {
         #expect(try ByteCount.parse(text) == ByteCount(bytes: bytes))
     }
 
-    @Test(arguments: ["", "1.5G", "20X", "-1", "G", "1 G", " 1G", "0x10", "10KB", "10Ki", "8388608T", "１２", "1e3"])
+    @Test(arguments: ["", "1.5", "1.G", ".5G", "1..5G", "1.5.5G", "-1.5G", "20X", "-1", "G", "1 G", " 1G", "0x10", "10KB", "10Ki", "8388608T", "１２", "1e3"])
     func badSizesAreRefused(text: String) {
         #expect(throws: ValidationError.self) { try ByteCount.parse(text) }
     }
@@ -34,7 +35,7 @@ import Testing
         #expect(throws: ValidationError.self) { try TimeSpan.parse(text) }
     }
 
-    @Test(arguments: [["--max-size", "20X"], ["--grace", "90"], ["--max-size", "1.5G"]])
+    @Test(arguments: [["--max-size", "20X"], ["--grace", "90"], ["--max-size", "1.5"]])
     func aBadValueIsAUsageErrorNamingIt(arguments: [String]) {
         do {
             _ = try Loom.parseAsRoot(["gc"] + arguments)

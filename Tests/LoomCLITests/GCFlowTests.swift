@@ -29,7 +29,7 @@ import Testing
         #expect(human.contains("nothing to collect") && human.contains("dry run: nothing was changed"))
     }
 
-    @Test(arguments: [["--max-size", "20X"], ["--max-size", "1.5G"], ["--grace", "90"]])
+    @Test(arguments: [["--max-size", "20X"], ["--max-size", "1.5"], ["--grace", "90"]])
     func aBadValueIsOneUsageLineNamingIt(arguments: [String]) throws {
         let store = try CLIStore()
         let run = try store.loom(["gc"] + arguments)

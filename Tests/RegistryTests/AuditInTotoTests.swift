@@ -2,6 +2,7 @@ import Catalog
 import Crypto
 import Foundation
 import LoomJSON
+import Merge
 import Testing
 
 @testable import Registry
@@ -81,7 +82,7 @@ import Testing
     @Test func runDetails() throws {
         let run = try #require(statement["predicate"]?["runDetails"])
         #expect(keys(run) == ["builder", "metadata"])
-        #expect(run["builder"]?["id"] == .string("https://github.com/loom/loom@\(LoomVersion.current)"))
+        #expect(run["builder"]?["id"] == .string("urn:loom:\(LoomVersion.current):engine:\(MergePlan.engineVersion)"))
         let metadata = try #require(run["metadata"])
         #expect(keys(metadata) == ["invocationId", "startedOn", "finishedOn"])
         #expect(metadata["invocationId"] == .string(built.artifact.key))

@@ -16,6 +16,7 @@ struct AdapterCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a PEFT adapter directory (adapter_config.json + adapter_model.safetensors).",
+            usage: "loom adapter add <directory> --name <name> [--base <name>] [<options>]",
             discussion: """
                 The adapter is validated against its base before anything is stored: every tensor key must belong to a \
                 module the config selects and the base has, shapes must agree with the rank and the base layer, and no \

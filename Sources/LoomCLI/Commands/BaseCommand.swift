@@ -16,6 +16,7 @@ struct BaseCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a Hugging Face model directory (safetensors weights) as a base.",
+            usage: "loom base add <directory> --name <name> [<options>]",
             discussion: """
                 Every .safetensors header and the shard index are validated, then each file is copied into the \
                 store and hashed in one pass. Symlinks are followed only inside the directory, or into the blobs/ \
@@ -24,7 +25,8 @@ struct BaseCommand: ParsableCommand {
 
                 Examples:
                   loom base add Tests/Fixtures/peft/bases/llama-tiny --name llama-tiny
-                  loom base add ~/.cache/huggingface/hub/models--org--model/snapshots/<rev> --name model --json
+                  loom base add ~/.cache/huggingface/hub/models--org--model/snapshots/<rev> \\
+                      --name model --json
                 """)
 
         @Argument(help: "The model directory (config.json, *.safetensors, optional index, tokenizer files).")

@@ -7,16 +7,23 @@ struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
         abstract: "Merge adapters into a base (or find the merged model in the cache) and print its directory.",
+        usage: "loom build <name> [<options>]\nloom build [--base <name>] --adapter <name:weight> ... [<options>]",
         discussion: """
             NAME is a recipe or an adapter (merged into the base it was registered on, with weight 1). Or give \
             --base and one --adapter NAME[@V][:WEIGHT] per adapter: the result is exactly W0 + Σ weight·scaling·B·A, \
             computed in float32 and rounded once to the output dtype (default: the base's). The merged model is \
             cached under a key of its resolved inputs; an identical request returns the same directory at once.
 
+            --base NAME without @VERSION is NAME's latest version; when an adapter was registered on another \
+            version of NAME (the one `loom build ADAPTER` uses), a note on stderr says which is used. One \
+            adapter given twice (x:0.5 x:0.5, or two names with the same bytes) is refused: summing weights \
+            is exact for LoRA but not for DoRA, so give it once with the weight you mean.
+
             Examples:
               loom build llama-qv
               loom build llama-qv --dtype f32 --json
-              loom build --base llama-tiny --adapter llama-qv:0.7 --adapter llama-qv-b:0.3 --dtype bf16
+              loom build --base llama-tiny --adapter llama-qv:0.7 \\
+                  --adapter llama-qv-b:0.3 --dtype bf16
             """)
 
     @Argument(help: "A recipe or adapter name (NAME or NAME@VERSION).")
@@ -35,6 +42,11 @@ struct BuildCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var global: GlobalOptions
+
+    /// `built sha256:… (f16, 2.3 MiB)`, for stderr: a result, so without the `loom:` prefix of errors and notes.
+    static func statusLine(cached: Bool, key: String, dtype: String, size: Int64) -> String {
+        "\(cached ? "cached" : "built") \(key) (\(dtype), \(Format.bytes(size)))"
+    }
 
     func validate() throws {
         if name == nil && adapters.isEmpty { throw ValidationError("give a recipe or adapter NAME, or --adapter (with --base)") }
@@ -69,7 +81,8 @@ struct BuildCommand: ParsableCommand {
                 Terminal.out(JSONWriter.canonical.string(.object(o)))
             } else {
                 if Terminal.stderrIsTerminal {
-                    Terminal.error("loom: \(result.cached ? "cached" : "built") \(result.artifact.key) (\(result.artifact.dtype), \(Format.bytes(result.artifact.totalSize)))")
+                    Terminal.error(
+                        Self.statusLine(cached: result.cached, key: result.artifact.key, dtype: result.artifact.dtype, size: result.artifact.totalSize))
                 }
                 Terminal.out(result.path)
             }

@@ -6,6 +6,7 @@ struct GCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gc",
         abstract: "Delete what nothing needs: unreferenced blobs, stale files and, with --max-size, least recently used artifacts.",
+        usage: "loom gc [--dry-run] [--max-size <size>] [--grace <duration>] [<options>]",
         discussion: """
             Kept always: every registered base and adapter version, every pinned artifact, and every artifact or \
             ingest under a live lease. Merged artifacts are a cache: with --max-size the most recently used ones \
@@ -18,9 +19,10 @@ struct GCCommand: ParsableCommand {
             another process holds a live lease (a build or registration in progress) no blob is deleted: gc says \
             so, and a later run does it.
 
-            SIZE is a whole number of bytes with an optional K, M, G or T suffix (powers of 1024): 0, 512, 10K, \
-            20G. No fractions: write 1536M, not 1.5G. DURATION is 0 or a whole number with s, m, h or d: 45s, \
-            30m, 1h, 2d.
+            SIZE is a number of bytes with an optional K, M, G or T suffix (powers of 1024): 0, 512, 10K, \
+            1.5G, 20G; a fraction needs a suffix and is rounded down to a whole byte. DURATION is 0 or a whole \
+            number with s, m, h or d: 45s, 30m, 1h, 2d. Tables fit the terminal's width (keys keep at least \
+            their short form, a prefix `loom audit` accepts); --wide or --json prints them in full.
 
             Examples:
               loom gc --dry-run --max-size 20G --json  # what would go and why
@@ -42,6 +44,8 @@ struct GCCommand: ParsableCommand {
         transform: TimeSpan.parse)
     var grace: TimeSpan?
 
+    @OptionGroup var width: WidthOptions
+
     @Flag(help: "Print one JSON object: {dry_run, artifacts, blobs, ingest, directories, leases, bytes_freed, skipped}.")
     var json = false
 
@@ -51,7 +55,7 @@ struct GCCommand: ParsableCommand {
         try runReporting {
             let options = GCOptions(dryRun: dryRun, maxSize: maxSize?.bytes, grace: grace?.duration ?? .seconds(3600))
             let plan = try global.registry().collectGarbage(options)
-            Terminal.out(json ? JSONWriter.canonical.string(RecordJSON.gc(plan)) : GCReportText.render(plan))
+            Terminal.out(json ? JSONWriter.canonical.string(RecordJSON.gc(plan)) : GCReportText.render(plan, width: width.width))
         }
     }
 }

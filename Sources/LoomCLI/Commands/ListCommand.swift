@@ -7,11 +7,21 @@ struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
         abstract: "List bases, adapters and artifacts.",
+        usage: "loom ls [<kind>] [--sort <key>] [--limit <n>] [<filters>] [<options>]",
         discussion: """
+            Tables fit the terminal's width: long cells end in '…' (--wide prints everything; --json has \
+            full digests and exact numbers). Filters and --sort apply to every kind listed: --base keeps that \
+            base, its adapters and the artifacts built on it; --pinned lists pinned artifacts only. Age is \
+            the time since creation for bases and adapters, since last use for artifacts. --limit keeps the \
+            first N of each kind after sorting.
+
             Examples:
               loom ls
               loom ls adapters --json
-              loom ls artifacts
+              loom ls artifacts --sort size --limit 5
+              loom ls artifacts --older-than 30d --larger-than 1G
+              loom ls --base llama3 -q
+              loom ls artifacts --pinned -q | xargs -n1 loom unpin
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
@@ -21,15 +31,66 @@ struct ListCommand: ParsableCommand {
     @Argument(help: "What to list: bases, adapters or artifacts (default: all three).")
     var kind: Kind?
 
+    @Option(help: ArgumentHelp("Order by size (largest first), age (newest first) or name (the default).", valueName: "key"))
+    var sort: ListFilter.SortKey = .name
+
+    @Option(help: ArgumentHelp("Show at most N of each kind (after sorting).", valueName: "n"))
+    var limit: Int?
+
+    @Option(help: ArgumentHelp("Only this base (NAME or NAME@VERSION), its adapters and what was built on it.", valueName: "name"))
+    var base: String?
+
+    @Option(
+        name: .customLong("larger-than"), help: ArgumentHelp("Only what is larger than SIZE (K, M, G, T; decimals allowed).", valueName: "size"),
+        transform: ByteCount.parse)
+    var largerThan: ByteCount?
+
+    @Option(
+        name: .customLong("older-than"), help: ArgumentHelp("Only what is older than DURATION (artifacts: unused for that long).", valueName: "duration"),
+        transform: TimeSpan.parse)
+    var olderThan: TimeSpan?
+
+    @Flag(help: "Only pinned artifacts.")
+    var pinned = false
+
+    @Flag(name: .shortAndLong, help: "Print only NAME@VERSION or artifact keys, one a line, for scripts.")
+    var quiet = false
+
     @Flag(help: "Print JSON: an array for one kind, an object {bases, adapters, artifacts} for all.")
     var json = false
 
+    @OptionGroup var width: WidthOptions
+
     @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more, not \(limit)") }
+        if quiet && json { throw ValidationError("give -q or --json, not both") }
+        if pinned, let kind, kind != .artifacts { throw ValidationError("--pinned applies to artifacts, not \(kind.rawValue)") }
+    }
 
     func run() throws {
         try runReporting {
             let registry = try global.registry()
-            let listing = try registry.list()
+            let filter = ListFilter(
+                sort: sort, limit: limit, base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
+                largerThan: largerThan?.bytes, olderThan: olderThan?.duration, pinnedOnly: pinned)
+            let everything = try registry.list()
+            // An unknown --base is a typo far more often than an empty result.
+            if let base = filter.base, !everything.bases.contains(where: { $0.name == base.name && (base.version == nil || $0.version == base.version) }) {
+                let hint = Names.suggestion(for: base.name, among: everything.bases.map(\.name)).map { "; did you mean \"\($0)\"?" } ?? ""
+                throw RegistryError(.notFound, "--base \(base): no such base is registered" + hint)
+            }
+            let listing = filter.apply(to: everything)
+            let kinds: [Kind] = kind.map { [$0] } ?? (pinned ? [.artifacts] : Kind.allCases)
+            if quiet {
+                var lines: [String] = []
+                if kinds.contains(.bases) { lines += listing.bases.map(\.reference) }
+                if kinds.contains(.adapters) { lines += listing.adapters.map(\.reference) }
+                if kinds.contains(.artifacts) { lines += listing.artifacts.map(\.key) }
+                if !lines.isEmpty { Terminal.out(lines.joined(separator: "\n")) }
+                return
+            }
             if json {
                 let bases = JSONValue.array(listing.bases.map { .object(RecordJSON.base($0)) })
                 let adapters = JSONValue.array(listing.adapters.map { .object(RecordJSON.adapter($0)) })
@@ -42,33 +103,7 @@ struct ListCommand: ParsableCommand {
                 }
                 return
             }
-            var sections: [String] = []
-            if kind == nil || kind == .bases {
-                var t = Table("BASE", "DIGEST", "ARCHITECTURE", "DTYPE", "PARAMS", "SIZE", "CREATED")
-                for b in listing.bases {
-                    t.add("\(b.name)@\(b.version)", Format.short(b.manifestDigest), b.architecture ?? "-", b.dtype, "\(b.parameterCount)", Format.bytes(b.totalSize), Format.age(b.createdAt))
-                }
-                sections.append(t.render())
-            }
-            if kind == nil || kind == .adapters {
-                var t = Table("ADAPTER", "DIGEST", "BASE", "TYPE", "R", "ALPHA", "SIZE", "CREATED")
-                for a in listing.adapters {
-                    let type = a.peftType + (a.useDora ? "+DoRA" : "") + (a.useRslora ? " rs" : "")
-                    t.add(a.reference, Format.short(a.manifestDigest), a.baseReference, type, a.r.map(String.init) ?? "-",
-                          a.loraAlpha.map { "\($0)" } ?? "-", Format.bytes(a.totalSize), Format.age(a.createdAt))
-                }
-                sections.append(t.render())
-            }
-            if kind == nil || kind == .artifacts {
-                var t = Table("ARTIFACT", "NAME", "BASE", "DTYPE", "SIZE", "LAST USED", "PINNED")
-                let bases = Dictionary(listing.bases.map { ($0.manifestDigest, "\($0.name)@\($0.version)") }, uniquingKeysWith: { a, _ in a })
-                for a in listing.artifacts {
-                    t.add(Format.short(a.key), Names.artifactLabel(a), bases[a.baseDigest] ?? Format.short(a.baseDigest), a.dtype,
-                          Format.bytes(a.totalSize), Format.age(a.lastUsedAt), a.pinned ? "pinned" : "")
-                }
-                sections.append(t.render())
-            }
-            Terminal.out(sections.joined(separator: "\n\n"))
+            Terminal.out(ListRendering.tables(listing, kinds: Set(kinds.map(\.rawValue)), width: width.width, allBases: everything.bases))
         }
     }
 }

@@ -10,7 +10,8 @@ struct LogCommand: ParsableCommand {
             One line per event: seq, time (UTC), actor (user@host pid N), kind (base.add, adapter.rm, \
             artifact.build, lease.takeover, …), subject (NAME@VERSION, artifact key or lease) and a short \
             detail, with digests cut to 12 hex digits (a key prefix `loom audit` accepts; --json has them \
-            in full).
+            in full). Lines fit the terminal's width, cutting actor, subject and detail with '…'; --wide \
+            prints every line and detail whole.
 
             The last line is `chain: verified (N events)`, or one line per break in the hash chain (an \
             event edited, deleted or reordered); then the exit status is 24 (16 + 8), as for `loom verify`. \
@@ -25,6 +26,8 @@ struct LogCommand: ParsableCommand {
     @Flag(help: "Print one JSON object: {events: [...], total, chain: {verified, findings}} with full details and hashes.")
     var json = false
 
+    @OptionGroup var width: WidthOptions
+
     @Option(help: ArgumentHelp("Show only the N most recent events (still oldest first).", valueName: "n"))
     var limit: Int?
 
@@ -37,7 +40,7 @@ struct LogCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let log = try global.registry().log(limit: limit)
-            Terminal.out(json ? JSONWriter.canonical.string(LogRendering.json(log)) : LogRendering.text(log))
+            Terminal.out(json ? JSONWriter.canonical.string(LogRendering.json(log)) : LogRendering.text(log, width: width.width))
             if !log.isVerified { throw ExitCode(ExitCodes.verifyBase + VerifyReport.Kind.chain.rawValue) }
         }
     }

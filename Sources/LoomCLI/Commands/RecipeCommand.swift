@@ -6,18 +6,26 @@ import Registry
 struct RecipeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recipe", abstract: "Name builds: a base, weighted adapters and a dtype you can build by name.",
+        discussion: """
+            Examples:
+              loom recipe add sql-prod --base llama-tiny --adapter sql:1.0
+              loom recipe ls
+              loom recipe rm sql-prod
+            """,
         subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a named build.",
+            usage: "loom recipe add <name> --base <name> --adapter <name:w> ... [<options>]",
             discussion: """
-                Inputs are names: a name without @VERSION means the latest version when the recipe is built, so
-                registering a new adapter version changes what the recipe builds. The combination is checked now
-                exactly as `loom build` would check it.
+                Inputs are names: a name without @VERSION means the latest version when the recipe is built, \
+                so registering a new adapter version changes what the recipe builds. The combination is \
+                checked now exactly as `loom build` would check it.
 
                 Examples:
-                  loom recipe add sql-prod --base llama-tiny --adapter sql:1.0 --adapter style:0.25 --dtype bf16
+                  loom recipe add sql-prod --base llama-tiny --adapter sql:1.0 \\
+                      --adapter style:0.25 --dtype bf16
                   loom build sql-prod
                   loom recipe add sql-prod --base llama-tiny --adapter sql@3 --replace
                 """)
@@ -65,10 +73,21 @@ struct RecipeCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List recipes.")
+        static let configuration = CommandConfiguration(
+            commandName: "ls", abstract: "List recipes.",
+            discussion: """
+                One line per recipe: its name, its inputs as asked (a name without @VERSION is resolved \
+                when built) and when it last changed. The table fits the terminal's width (--wide: all).
+
+                Examples:
+                  loom recipe ls
+                  loom recipe ls --json | jq -r '.[].name'
+                """)
 
         @Flag(help: "Print a JSON array.")
         var json = false
+
+        @OptionGroup var width: WidthOptions
 
         @OptionGroup var global: GlobalOptions
 
@@ -79,8 +98,9 @@ struct RecipeCommand: ParsableCommand {
                     Terminal.out(JSONWriter.canonical.string(.array(recipes.map { .object(RecordJSON.recipe($0)) })))
                 } else {
                     var t = Table("RECIPE", "INPUTS", "UPDATED")
-                    for r in recipes { t.add(r.name, RecordJSON.recipeSummary(r), Format.age(r.updatedAt)) }
-                    Terminal.out(t.render())
+                    t.prefer("RECIPE")
+                    for r in recipes { t.add(r.name, RecordJSON.recipeSummary(r), Format.shortAge(r.updatedAt)) }
+                    Terminal.out(t.render(width: width.width))
                 }
             }
         }
@@ -88,7 +108,15 @@ struct RecipeCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rm", abstract: "Remove a recipe (artifacts it built stay until gc evicts them).")
+            commandName: "rm", abstract: "Remove a recipe (artifacts it built stay until gc evicts them).",
+            discussion: """
+                Only the name goes: its adapters and base stay registered, and the artifacts it built stay \
+                in the cache, still found by key, until `loom gc` evicts them (unpin them first to let it).
+
+                Examples:
+                  loom recipe rm sql-prod
+                  loom recipe rm sql-prod && loom gc --max-size 20G
+                """)
 
         @Argument(help: "The recipe's name.")
         var name: String
@@ -109,8 +137,8 @@ struct PinCommand: ParsableCommand {
         commandName: "pin",
         abstract: "Pin an artifact so that gc never evicts it.",
         discussion: """
-            NAME is a recipe or adapter, resolved to the artifact it builds now (it must have been built), or an
-            artifact key (or unique prefix). Pinning is idempotent; `loom unpin` undoes it.
+            NAME is a recipe or adapter, resolved to the artifact it builds now (it must have been built), \
+            or an artifact key (or unique prefix). Pinning is idempotent; `loom unpin` undoes it.
 
             Examples:
               loom pin sql-prod

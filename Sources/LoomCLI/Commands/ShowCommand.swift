@@ -8,13 +8,17 @@ struct ShowCommand: ParsableCommand {
         commandName: "show",
         abstract: "Show everything recorded about a base, an adapter or an artifact.",
         discussion: """
-            For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha patterns, \
-            every adapted module with its scaling, files and digests, and its base.
+            For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha \
+            patterns, the adapted modules, files and digests, and its base. Modules with the same rank and \
+            scaling over the same layers share a line, the largest group first (`q_proj, v_proj × 32 \
+            layers: r 16, s 2`, then the exceptions); --full lists every module, as --json does. Lines \
+            fit the terminal's width (digests cut to sha256: and 12 hex digits); --wide prints them whole.
 
             Examples:
               loom show llama-qv
               loom show llama-tiny@1 --json
-              loom show sha256:3f2a9c…   (an artifact key or a unique prefix)
+              loom show llama-qv --full
+              loom show sha256:3f2a9c41   # an artifact key or a unique prefix
             """)
 
     @Argument(help: "NAME, NAME@VERSION, or an artifact key.")
@@ -22,6 +26,11 @@ struct ShowCommand: ParsableCommand {
 
     @Flag(help: "Print JSON.")
     var json = false
+
+    @Flag(help: "List every adapted module on its own, not grouped by layer and settings.")
+    var full = false
+
+    @OptionGroup var width: WidthOptions
 
     @OptionGroup var global: GlobalOptions
 
@@ -41,7 +50,7 @@ struct ShowCommand: ParsableCommand {
                 var o = RecordJSON.adapter(a)
                 o["kind"] = .string("adapter")
                 o["files"] = RecordJSON.files(files)
-                o["summary"] = a.summary
+                o["summary"] = json || full ? a.summary : grouped(a.summary)
                 o["config"] = a.config
                 emit(o)
             case .recipe(let r, let key, let built):
@@ -60,11 +69,19 @@ struct ShowCommand: ParsableCommand {
         }
     }
 
+    /// The summary with its `modules` grouped (``ModuleSummary``) and counted.
+    private func grouped(_ summary: JSONValue) -> JSONValue {
+        guard var object = summary.objectValue, let modules = object["modules"]?.arrayValue else { return summary }
+        object["modules"] = .object(ModuleSummary.grouped(modules))
+        object["module_count"] = .int(modules.count)
+        return .object(object)
+    }
+
     private func emit(_ o: JSONObject) {
         if json {
             Terminal.out(JSONWriter.canonical.string(.object(o)))
         } else {
-            Terminal.out(HumanJSON.render(.object(o)))
+            Terminal.out(Format.fitted(HumanJSON.render(.object(o)), to: width.width))
         }
     }
 }

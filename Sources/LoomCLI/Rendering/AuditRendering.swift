@@ -25,6 +25,12 @@ enum AuditRendering {
         }
     }
 
+    /// The tree for people. With a `width`, digests are cut to their 19-character short form (a prefix
+    /// `loom audit` accepts) and lines longer than `width` end in `…`; nil prints everything (`--wide`).
+    static func text(_ report: AuditReport, width: Int?) -> String {
+        Format.fitted(text(report), to: width)
+    }
+
     static func text(_ report: AuditReport) -> String {
         switch report {
         case .artifact(let artifact, let directory):

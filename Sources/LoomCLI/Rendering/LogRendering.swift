@@ -6,19 +6,17 @@ import Registry
 /// Text and JSON for `loom log`.
 enum LogRendering {
     /// Aligned `seq  time  actor  kind  subject  detail` lines (digests shortened to 12 hex digits, a
-    /// unique prefix `loom audit` accepts; `--json` has them in full), then the chain verdict.
-    static func text(_ log: EventLog) -> String {
-        let rows = log.events.map { e in
-            ["\(e.seq)", Timestamps.iso(e.at), e.actor, e.kind, Format.short(e.subject), shortDetail(e.detail)]
+    /// unique prefix `loom audit` accepts; `--json` has them in full), fitted to `width` (actor, subject
+    /// and detail are cut first; nil cuts nothing and prints each detail whole), then the chain verdict.
+    static func text(_ log: EventLog, width: Int? = nil) -> String {
+        var table = Table("SEQ", "TIME", "ACTOR", "KIND", "SUBJECT", "DETAIL")
+        table.showsHeader = false
+        table.keep("SEQ", "TIME", "KIND")
+        table.minimum("SUBJECT", 12)
+        for e in log.events {
+            table.add("\(e.seq)", Timestamps.iso(e.at), e.actor, e.kind, Format.short(e.subject), shortDetail(e.detail, limit: width == nil ? nil : 100))
         }
-        var widths = [Int](repeating: 0, count: 5)
-        for row in rows {
-            for i in 0..<5 { widths[i] = max(widths[i], row[i].count) }
-        }
-        var lines = rows.map { row in
-            (0..<5).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                + "  " + row[5]
-        }
+        var lines = log.events.isEmpty ? [] : [table.render(width: width)]
         if log.isVerified {
             let shown = log.events.count < log.total ? ", \(log.events.count) shown" : ""
             lines.append("chain: verified (\(log.total) events\(shown))")
@@ -45,8 +43,9 @@ enum LogRendering {
     }
 
     /// The detail's top-level members as `key=value`, digests shortened, nested values summarized;
-    /// at most 100 characters.
-    static func shortDetail(_ detail: JSONValue) -> String {
+    /// at most `limit` characters.
+    static func shortDetail(_ detail: JSONValue, limit: Int? = 100) -> String {
+        func clip(_ text: String) -> String { Format.clip(text, to: limit) }
         guard let object = detail.objectValue else { return clip(JSONWriter.canonical.string(detail)) }
         let parts = object.members.map { member -> String in
             switch member.value {
@@ -57,9 +56,5 @@ enum LogRendering {
             }
         }
         return clip(parts.joined(separator: " "))
-    }
-
-    private static func clip(_ text: String) -> String {
-        text.count <= 100 ? text : String(text.prefix(99)) + "…"
     }
 }

@@ -64,6 +64,7 @@ extension Registry {
             throw .notFound("\(what) is registered: the store \(root) is empty")
         }
         let recipe = try resolve(request, catalog: existing)
+        if case .explicit(let base, _) = request.target, let note = recipe.baseVersionNote(asked: base) { progress.note("note: " + note) }
         let catalog = try writableCatalog()
         let key = recipe.key
         if let hit = try cacheHit(key, catalog: catalog) { return hit }

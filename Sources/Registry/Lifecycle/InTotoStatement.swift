@@ -16,7 +16,7 @@ package import LoomJSON
 ///      "resolvedDependencies": [{"name": "base:NAME@V", "digest": {"sha256": …}},
 ///                               {"name": "adapter:NAME@V", "digest": {"sha256": …}, "annotations": {"weight": …}}, …]},
 ///    "runDetails": {
-///      "builder": {"id": "https://github.com/loom/loom@<loom version that built it>", "version": {"loom", "engine"}},
+///      "builder": {"id": "urn:loom:<loom version>:engine:<engine version>", "version": {"loom", "engine"}},
 ///      "metadata": {"invocationId": <cache key>, "startedOn": <ISO-8601>, "finishedOn": <ISO-8601>}}}}
 /// ```
 /// Dependency digests are manifest digests (sha256 of the canonical `[[path, digest, size], …]` list
@@ -31,8 +31,12 @@ package enum InTotoStatement {
     /// `internalParameters` the engine version and the resolved canonical recipe.
     package static let buildType = "https://github.com/loom/loom/merge@v1"
 
-    /// `runDetails.builder.id` for a loom version.
-    package static func builderID(loomVersion: String) -> String { "https://github.com/loom/loom@\(loomVersion)" }
+    /// `runDetails.builder.id`: a URN naming what built the artifact, loom's version and its merge
+    /// engine's (`urn:loom:0.1.0:engine:loom-merge/1`). A URN, not a URL: loom has no public home a
+    /// verifier could resolve, and a URL would claim one.
+    package static func builderID(loomVersion: String, engineVersion: String) -> String {
+        "urn:loom:\(loomVersion):engine:\(engineVersion)"
+    }
 
     /// The statement for `artifact` (loaded with its files), from its catalog rows and provenance.
     ///
@@ -60,7 +64,7 @@ package enum InTotoStatement {
         let created = Timestamps.iso(artifact.createdAt)
         var run = JSONObject()
         run["builder"] = .object([
-            "id": .string(builderID(loomVersion: loomVersion)),
+            "id": .string(builderID(loomVersion: loomVersion, engineVersion: artifact.engineVersion)),
             "version": .object(["loom": .string(loomVersion), "engine": .string(artifact.engineVersion)]),
         ])
         run["metadata"] = .object([

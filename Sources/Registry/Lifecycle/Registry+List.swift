@@ -48,7 +48,7 @@ extension Registry {
             if let adapter = try catalog.adapter(name: reference.name, version: reference.version) {
                 return .adapter(adapter, files: try catalog.adapterFiles(adapterID: adapter.id))
             }
-            throw RegistryError.notFound("nothing named \(reference) is registered")
+            throw RegistryError.notFound("nothing named \(reference) is registered" + didYouMean(reference.name, catalog: catalog))
         } catch {
             throw RegistryError(error)
         }

@@ -76,6 +76,7 @@ extension Registry {
                 }
                 inputs.append(.init(adapter: adapter, weight: input.weight, asked: input.weight == 1 ? shown : "\(shown):\(input.weight)"))
             }
+            try BuildRecipe.checkDistinct(inputs)
             let chosen = try dtype ?? r.dtype.flatMap(ModelDType.init(rawValue:)) ?? defaultDType(base)
             return BuildRecipe(base: base, inputs: inputs, dtype: chosen, recipeName: r.name)
         } catch {

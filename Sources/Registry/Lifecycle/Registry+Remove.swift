@@ -21,7 +21,10 @@ extension Registry {
             case .adapter: removal = try catalog.removeAdapter(name: reference.name, version: reference.version)
             }
         } catch {
-            throw RegistryError(error)
+            let failure = RegistryError(error)
+            // The catalog knows only that the name is missing; the suggestion needs the other names.
+            guard failure.kind == .notFound else { throw failure }
+            throw RegistryError(.notFound, failure.message + didYouMean(reference.name, catalog: catalog))
         }
         Fault.point("rm.after-commit")
         return removal
