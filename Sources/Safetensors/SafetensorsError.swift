@@ -67,6 +67,8 @@ public enum SafetensorsError: Error, Equatable, Sendable {
     case sizeMismatch(tensor: String, shape: [Int], dtype: DType, expectedBytes: Int, spannedBytes: Int)
     /// Two tensors have the same name.
     case duplicateTensorName(String)
+    /// A tensor's name contains NUL (U+0000): C strings, SQLite text and file systems would cut it short.
+    case nulInTensorName(String)
     /// A key appears twice inside `__metadata__` or inside one tensor's entry.
     case duplicateKey(String)
 
