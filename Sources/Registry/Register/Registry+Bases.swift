@@ -38,8 +38,15 @@ extension Registry {
 
         // Validate every header before writing anything.
         var headers: [String: SafetensorsHeader] = [:]
+        var tensorCount = 0
         for shard in plan.shards {
-            headers[shard.relativePath] = try readHeader(shard.resolvedPath, shown: directory + "/" + shard.relativePath)
+            let header = try readHeader(shard.resolvedPath, shown: directory + "/" + shard.relativePath)
+            tensorCount += header.tensors.count
+            // Checked shard by shard, so that memory stays bounded by the limit, not by the shard count.
+            guard tensorCount <= SafetensorsHeader.maxTensors else {
+                throw .invalid("\(directory) has more than \(SafetensorsHeader.maxTensors) tensors in its shards (loom's limit per model)")
+            }
+            headers[shard.relativePath] = header
         }
         if let (indexFile, index) = plan.index {
             do {
