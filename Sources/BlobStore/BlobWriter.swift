@@ -36,6 +36,8 @@ public final class BlobWriter {
     private let layout: StoreLayout
     private let context: String
     private let file: TemporaryFile
+    /// The source whose readers the blob may have, or nil for bytes loom made (readable by all).
+    private let readableLike: stat?
     private let hasher = HashPipeline()
     private var state = State.open
     /// Two staging buffers for small writes: one fills while the other's hash finishes.
@@ -43,9 +45,12 @@ public final class BlobWriter {
     private var current = 0
     private var staged = 0
 
-    /// Creates the temporary file (and `ingest/`, if needed). `source` names the ingest in errors.
-    init(layout: StoreLayout, writeLimit: Int64?, source: String?) throws {
+    /// Creates the temporary file (and `ingest/`, if needed). `source` names the ingest in errors;
+    /// `readableLike`, the status of the file being copied, bounds who may read the blob
+    /// (``TemporaryFile/sealedMode(readableLike:group:)``).
+    init(layout: StoreLayout, writeLimit: Int64?, source: String?, readableLike: stat? = nil) throws {
         self.layout = layout
+        self.readableLike = readableLike
         context = source.map { "ingest of \($0)" } ?? "ingest"
         do {
             file = try TemporaryFile(in: layout, writeLimit: writeLimit)
@@ -76,7 +81,8 @@ public final class BlobWriter {
     }
 
     /// Checks the bytes and makes them a blob: writes what is buffered, compares the size and digest
-    /// (when given), makes the file read-only, fsyncs it, renames it to its blob name and fsyncs the
+    /// (when given), makes the file read-only (0444, or fewer readers for a copy of a less readable
+    /// file), fsyncs it, renames it to its blob name and fsyncs the
     /// directory. If the blob exists already, the temporary file is deleted, the existing blob is left
     /// untouched, and the result says `existed`.
     ///
@@ -103,7 +109,7 @@ public final class BlobWriter {
                 end(.committed)
                 return existing
             }
-            try file.seal()
+            try file.seal(readableLike: readableLike)
             Fault.point("ingest.after-fsync")
             let directory = layout.fanOutDirectory(of: digest)
             try FileSystem.makeDirectories(directory)

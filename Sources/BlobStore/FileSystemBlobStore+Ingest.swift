@@ -12,8 +12,23 @@ extension FileSystemBlobStore {
     public func ingest(
         contentsOf path: String, expecting expected: Digest?, progress: ((Int64) -> Void)?
     ) throws -> IngestResult {
+        try ingest(contentsOf: path, expecting: expected, identity: nil, progress: progress)
+    }
+
+    /// ``ingest(contentsOf:expecting:progress:)`` of a file that must still be the one `identity`
+    /// names: opened without blocking (`O_NONBLOCK`) and refused with `invalid`, before a byte is read,
+    /// unless it is a regular file with that device and inode.
+    ///
+    /// The new blob is readable by no one the source was not readable by (see ``BlobWriter``); an
+    /// existing blob is left as it is.
+    /// - Throws: ``BlobStoreError`` as ``ingest(contentsOf:expecting:progress:)``; `invalid` naming the
+    ///   path when it no longer names the file `identity` describes.
+    public func ingest(
+        contentsOf path: String, expecting expected: Digest?, identity: FileIdentity?, progress: ((Int64) -> Void)?
+    ) throws -> IngestResult {
         let context = "ingest of \(path)"
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // A caller that checked the file expects a regular file: a FIFO swapped in must not block open.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (identity == nil ? 0 : O_NONBLOCK | O_NOCTTY))
         guard fd >= 0 else {
             let code = currentErrno()
             if code == ENOENT { throw BlobStoreError(.notFound, "\(context): no such file") }
@@ -23,7 +38,12 @@ extension FileSystemBlobStore {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw BlobStoreError.lastSystemError("stat", path).prefixed(context) }
         if FileSystem.isDirectory(info) { throw BlobStoreError(.invalid, "\(context): is a directory") }
-        guard FileSystem.isRegular(info) else { return try ingestStream(fd, path: path, expecting: expected, progress: progress) }
+        if let identity, !FileSystem.isRegular(info) || FileIdentity(info) != identity {
+            throw BlobStoreError(.invalid, "\(context): it is no longer the file that was checked (replaced meanwhile)")
+        }
+        guard FileSystem.isRegular(info) else {
+            return try ingestStream(fd, path: path, source: info, expecting: expected, progress: progress)
+        }
 
         let size = Int(info.st_size)
         #if os(Linux)
@@ -42,7 +62,7 @@ extension FileSystemBlobStore {
             progress?(Int64(size))
             return IngestResult(digest: digest, size: Int64(size), existed: true)
         }
-        let writer = try BlobWriter(layout: layout, writeLimit: writeLimit, source: path)
+        let writer = try BlobWriter(layout: layout, writeLimit: writeLimit, source: path, readableLike: info)
         try writer.copy(from: fd, count: size, sourcePath: path, progress: progress)
         return try writer.commit(expecting: expected, size: Int64(size))
     }
@@ -67,9 +87,9 @@ extension FileSystemBlobStore {
 
     /// Ingests a source that cannot be mapped, reading it in chunks.
     private func ingestStream(
-        _ fd: Int32, path: String, expecting expected: Digest?, progress: ((Int64) -> Void)?
+        _ fd: Int32, path: String, source: stat, expecting expected: Digest?, progress: ((Int64) -> Void)?
     ) throws -> IngestResult {
-        let writer = try BlobWriter(layout: layout, writeLimit: writeLimit, source: path)
+        let writer = try BlobWriter(layout: layout, writeLimit: writeLimit, source: path, readableLike: source)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlobWriter.chunkSize, alignment: 64)
         defer { buffer.deallocate() }
         while true {

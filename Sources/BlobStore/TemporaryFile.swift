@@ -27,10 +27,11 @@ final class TemporaryFile {
     init(in layout: StoreLayout, writeLimit: Int64?) throws {
         try FileSystem.makeDirectories(layout.ingestDirectory)
         var path = layout.newIngestPath()
-        var descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        // Owner-only until sealed: the bytes may be a private file's, and ingest/ is readable by others.
+        var descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         for _ in 0..<4 where descriptor < 0 && currentErrno() == EEXIST {
             path = layout.newIngestPath()
-            descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            descriptor = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         }
         guard descriptor >= 0 else { throw BlobStoreError.lastSystemError("create", path) }
         self.path = path
@@ -115,11 +116,28 @@ final class TemporaryFile {
         return UnsafeRawBufferPointer(start: address, count: count)
     }
 
-    /// Makes the file read-only (0444) and durable (fsync).
-    /// - Throws: `io` when chmod or fsync fails.
-    func seal() throws {
-        guard fchmod(fd, 0o444) == 0 else { throw BlobStoreError.lastSystemError("chmod", path) }
+    /// Makes the file read-only (``sealedMode(readableLike:group:)``) and durable (fsync).
+    /// - Throws: `io` when stat, chmod or fsync fails.
+    func seal(readableLike source: stat? = nil) throws {
+        var own = stat()
+        guard fstat(fd, &own) == 0 else { throw BlobStoreError.lastSystemError("stat", path) }
+        guard fchmod(fd, Self.sealedMode(readableLike: source, group: own.st_gid)) == 0 else {
+            throw BlobStoreError.lastSystemError("chmod", path)
+        }
         guard fsync(fd) == 0 else { throw BlobStoreError.lastSystemError("fsync", path) }
+    }
+
+    /// A blob's mode: read-only, and never readable by anyone the source was not readable by.
+    ///
+    /// Bytes loom made (`source` nil) are 0444. A copy keeps the owner's read bit (the owner is the
+    /// store's, which just read the source), the group's only when the blob's `group` is the source's
+    /// group and that group could read it, and the others' only when others could read it: a 0644
+    /// file becomes 0444, a 0600 one 0400, `/etc/shadow` (0640, group shadow) 0400.
+    static func sealedMode(readableLike source: stat?, group: gid_t) -> mode_t {
+        guard let source else { return 0o444 }
+        var mode: mode_t = 0o400 | (source.st_mode & 0o004)
+        if source.st_gid == group { mode |= source.st_mode & 0o040 }
+        return mode
     }
 
     /// Closes the descriptor. Idempotent.

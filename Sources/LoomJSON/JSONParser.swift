@@ -2,14 +2,19 @@
 ///
 /// Strict means: valid UTF-8 only; no lone surrogates in `\u` escapes; no control characters in
 /// strings; no duplicate object keys; no trailing content; nesting bounded by ``maxDepth`` (no stack
-/// exhaustion on `[[[[…`). Parsing is linear in the input size. Stateless and `Sendable`.
+/// exhaustion on `[[[[…`); optionally at most ``maxMembers`` members per object, so that a caller
+/// with a bound on entries refuses a huge document before building it. Parsing is linear in the
+/// input size. Stateless and `Sendable`.
 public struct JSONParser: Sendable {
     /// Deepest allowed nesting of arrays and objects.
     public var maxDepth: Int
+    /// Most members allowed in one object; the parse fails at the first member past it.
+    public var maxMembers: Int
 
-    /// A parser that allows at most `maxDepth` levels of nesting.
-    public init(maxDepth: Int = 64) {
+    /// A parser that allows at most `maxDepth` levels of nesting and `maxMembers` members per object.
+    public init(maxDepth: Int = 64, maxMembers: Int = .max) {
         self.maxDepth = maxDepth
+        self.maxMembers = maxMembers
     }
 
     /// Parses one JSON document.
@@ -26,7 +31,7 @@ public struct JSONParser: Sendable {
     ///
     /// - Throws: ``JSONError`` naming the byte offset of the first problem.
     public func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
-        var scanner = Scanner(bytes: buffer, maxDepth: maxDepth)
+        var scanner = Scanner(bytes: buffer, maxDepth: maxDepth, maxMembers: maxMembers)
         scanner.skipWhitespace()
         let value = try scanner.value(depth: 0)
         scanner.skipWhitespace()
@@ -60,11 +65,13 @@ public struct JSONError: Error, Equatable, Sendable, CustomStringConvertible {
 private struct Scanner {
     let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
+    let maxMembers: Int
     var position = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, maxMembers: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
+        self.maxMembers = maxMembers
     }
 
     func fail(_ reason: String, at offset: Int? = nil) -> JSONError {
@@ -117,6 +124,7 @@ private struct Scanner {
             guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
                 throw fail("expected a string key")
             }
+            guard object.count < maxMembers else { throw fail("more than \(maxMembers) members in one object") }
             let keyOffset = position
             let key = try string()
             skipWhitespace()

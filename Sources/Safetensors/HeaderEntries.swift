@@ -7,9 +7,9 @@ enum HeaderEntries {
 
     /// Tensors in header order and `__metadata__`, each entry checked on its own.
     ///
-    /// - Throws: the entry-level ``SafetensorsError`` cases (`metadata…`, `tensorEntryNotAnObject`,
-    ///   `missingKey`, `unexpectedKey`, `unknownDType`, `invalidShape`, `invalidDataOffsets`,
-    ///   `dataOffsetsReversed`, `elementCountOverflow`, `sizeMismatch`).
+    /// - Throws: the entry-level ``SafetensorsError`` cases (`metadata…`, `nulInTensorName`,
+    ///   `tensorEntryNotAnObject`, `missingKey`, `unexpectedKey`, `unknownDType`, `invalidShape`,
+    ///   `invalidDataOffsets`, `dataOffsetsReversed`, `elementCountOverflow`, `sizeMismatch`).
     static func decode(
         _ object: JSONObject
     ) throws(SafetensorsError) -> (tensors: [TensorInfo], metadata: [(key: String, value: String)]?) {
@@ -20,6 +20,8 @@ enum HeaderEntries {
             if name == metadataKey {
                 metadata = try decodeMetadata(value)
             } else {
+                // Valid JSON (`\u0000`), but every consumer of names as C strings would truncate it.
+                if name.utf8.contains(0) { throw .nulInTensorName(name) }
                 tensors.append(try decodeTensor(name, value))
             }
         }

@@ -6,7 +6,8 @@ enum HeaderText {
     /// The header bytes (after the length field) as a JSON object.
     ///
     /// - Throws: ``SafetensorsError/headerNotUTF8(offset:)``, ``SafetensorsError/headerNotJSON(offset:reason:)``,
-    ///   ``SafetensorsError/headerTooDeep(offset:maxDepth:)``, ``SafetensorsError/duplicateTensorName(_:)``,
+    ///   ``SafetensorsError/headerTooDeep(offset:maxDepth:)``, ``SafetensorsError/tooManyTensors(limit:)``,
+    ///   ``SafetensorsError/duplicateTensorName(_:)``,
     ///   ``SafetensorsError/duplicateKey(_:)``, ``SafetensorsError/headerNotAnObject``,
     ///   ``SafetensorsError/invalidHeaderPadding(offset:byte:)``.
     static func object(_ text: UnsafeBufferPointer<UInt8>) throws(SafetensorsError) -> JSONObject {
@@ -17,7 +18,8 @@ enum HeaderText {
         let json = UnsafeBufferPointer(rebasing: text[0..<end])
         let value: JSONValue
         do {
-            value = try JSONParser(maxDepth: SafetensorsHeader.maxDepth).parse(json)
+            // One more member than tensors: `__metadata__` is a member too (decode checks the exact count).
+            value = try JSONParser(maxDepth: SafetensorsHeader.maxDepth, maxMembers: SafetensorsHeader.maxTensors + 1).parse(json)
         } catch {
             throw classify(error, in: json)
         }
@@ -55,6 +57,9 @@ enum HeaderText {
             return .invalidHeaderPadding(offset: error.offset, byte: json[error.offset])
         }
         // JSONParser reports these two as reasons only; the prefixes are pinned by SafetensorsTests.
+        if error.reason.hasPrefix("more than") {
+            return .tooManyTensors(limit: SafetensorsHeader.maxTensors)
+        }
         if error.reason.hasPrefix("nesting deeper") {
             return .headerTooDeep(offset: error.offset, maxDepth: SafetensorsHeader.maxDepth)
         }

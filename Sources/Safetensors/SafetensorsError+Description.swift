@@ -53,6 +53,10 @@ extension SafetensorsError: CustomStringConvertible {
             "tensor \(quoted(tensor)): shape \(list(shape)) × \(dtype) is \(expected) bytes but data_offsets span \(spanned)"
         case .duplicateTensorName(let name):
             "tensor \(quoted(name)) appears twice in the header"
+        case .tooManyTensors(let limit):
+            "the header has more than \(limit) tensors (loom's limit per file and per model)"
+        case .nulInTensorName(let name):
+            "tensor \(quoted(name)) has a NUL character (\\u0000) in its name"
         case .duplicateKey(let key):
             "key \(quoted(key)) appears twice in one header entry"
         case .hole(let after, let before, let gap):

@@ -36,6 +36,8 @@ public enum SafetensorsError: Error, Equatable, Sendable {
     case headerNotJSON(offset: Int, reason: String)
     /// The header nests arrays or objects deeper than a header ever needs.
     case headerTooDeep(offset: Int, maxDepth: Int)
+    /// The header has more than ``SafetensorsHeader/maxTensors`` tensors (or an object with more members).
+    case tooManyTensors(limit: Int)
     /// The header is JSON but not an object.
     case headerNotAnObject
     /// A byte other than a trailing space surrounds the JSON object (`offset` from the header's start).
@@ -67,6 +69,8 @@ public enum SafetensorsError: Error, Equatable, Sendable {
     case sizeMismatch(tensor: String, shape: [Int], dtype: DType, expectedBytes: Int, spannedBytes: Int)
     /// Two tensors have the same name.
     case duplicateTensorName(String)
+    /// A tensor's name contains NUL (U+0000): C strings, SQLite text and file systems would cut it short.
+    case nulInTensorName(String)
     /// A key appears twice inside `__metadata__` or inside one tensor's entry.
     case duplicateKey(String)
 

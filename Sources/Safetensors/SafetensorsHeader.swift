@@ -18,6 +18,12 @@ public struct SafetensorsHeader: Sendable, Equatable {
     /// The largest accepted header length `N`, as in the reference implementation (100 MB).
     public static let maxHeaderLength: UInt64 = 100_000_000
 
+    /// The most tensors a header (and a registered base, over all its shards) may have: 2^19. The
+    /// largest public checkpoints have about 150,000; the bound keeps a hostile header's parse, its
+    /// validation and its catalog rows to a few hundred MB and seconds, and refuses a header with
+    /// more before its JSON is built.
+    public static let maxTensors = 524_288
+
     /// Nesting allowed in the header JSON. A valid header nests object → object → array (3); one
     /// more level lets a nested `shape` be reported as an invalid shape rather than as too deep.
     static let maxDepth = 4
@@ -122,6 +128,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
         }
         let object = try parsed.get()
         let (tensors, metadata) = try HeaderEntries.decode(object)
+        guard tensors.count <= maxTensors else { throw .tooManyTensors(limit: maxTensors) }
         let ordered = try HeaderEntries.checkLayout(tensors, dataSize: fileSize - byteCount)
         return SafetensorsHeader(tensors: ordered, metadata: metadata, headerByteCount: byteCount, fileSize: fileSize)
     }

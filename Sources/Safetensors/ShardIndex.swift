@@ -23,19 +23,21 @@ public struct ShardIndex: Sendable, Equatable {
     public let weightMap: [(tensor: String, file: String)]
     /// The distinct shard file names, in order of first appearance in ``weightMap``.
     public let files: [String]
-    private let fileByTensor: [String: String]
+    /// Keyed by the tensor name's bytes: `String` keys would also match another normalization.
+    private let fileByTensor: [[UInt8]: String]
 
     init(totalSize: Int?, weightMap: [(tensor: String, file: String)]) {
         self.totalSize = totalSize
         self.weightMap = weightMap
-        var seen: Set<String> = []
-        self.files = weightMap.map(\.file).filter { seen.insert($0).inserted }
-        self.fileByTensor = Dictionary(weightMap.map { ($0.tensor, $0.file) }, uniquingKeysWith: { first, _ in first })
+        var seen: Set<[UInt8]> = []
+        self.files = weightMap.map(\.file).filter { seen.insert(Array($0.utf8)).inserted }
+        self.fileByTensor = Dictionary(weightMap.map { (Array($0.tensor.utf8), $0.file) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// The shard file holding `tensor` according to the index, or nil; O(1).
+    /// The shard file holding `tensor` according to the index, or nil; O(1) in the number of tensors.
+    /// Names match byte for byte, not up to Unicode normalization.
     public func file(for tensor: String) -> String? {
-        fileByTensor[tensor]
+        fileByTensor[Array(tensor.utf8)]
     }
 
     /// Equal when total size and weight map (in order) are equal.

@@ -18,6 +18,15 @@ import Testing
         #expect(throws: JSONError.self) { try parser.parse(#"{"a": 1, "a": 2}"#) }
     }
 
+    @Test func objectsWithMoreMembersThanAllowedAreRefusedAtTheFirstExtraMember() throws {
+        let parser = JSONParser(maxMembers: 2)
+        #expect(try parser.parse(#"{"a":1,"b":{"c":2,"d":3}}"#).objectValue?.count == 2)
+        let error = try #require(throws: JSONError.self) { try parser.parse(#"{"a":1,"b":2,"c":3}"#) }
+        #expect(error.offset == 13)
+        #expect(error.reason.hasPrefix("more than 2 members"))
+        #expect(throws: JSONError.self) { try parser.parse(#"[{"a":1,"b":2,"c":3}]"#) }
+    }
+
     @Test func depthBombIsRefused() {
         let bomb = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONError.self) { try parser.parse(bomb) }

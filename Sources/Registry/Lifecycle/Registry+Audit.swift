@@ -106,11 +106,13 @@ extension Registry {
         return .file(.init(path: absolute, digest: digest.description, size: size, holders: holders, notes: notes))
     }
 
-    /// The SHA-256 digest and size of a file, read in 8 MiB chunks (symlinks followed).
+    /// The SHA-256 digest and size of a file, read in 8 MiB chunks (symlinks followed). Regular files
+    /// only: a FIFO or a device is refused before it is read (it could block or never end).
+    ///
+    /// - Throws: ``RegistryError`` as ``openRegularFile(_:shown:)``; `.io` when reading fails.
     static func sha256(ofFile path: String, progress: any ProgressSink) throws(RegistryError) -> (Digest, Int64) {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .io("cannot open \(path)") }
+        let (handle, total) = try openRegularFile(path, shown: path)
         defer { try? handle.close() }
-        let total = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
         progress.begin("hashing \((path as NSString).lastPathComponent)", total: total)
         defer { progress.end() }
         var hasher = SHA256()

@@ -1,3 +1,4 @@
+import BlobStore
 import Foundation
 
 #if canImport(Glibc)
@@ -6,11 +7,16 @@ import Glibc
 
 /// The files of a model or adapter directory, listed under DESIGN.md's symlink rule.
 ///
-/// A symlink is followed only when it resolves to a regular file inside the directory itself or, for a
-/// Hugging Face cache snapshot (`…/models--ORG--NAME/snapshots/REV/`), inside that cached repository's
-/// `blobs/`. Every other symlink, every special file (FIFO, device, socket) and every name that escapes
-/// the directory is refused, naming the culprit. Hidden entries (`.git`, `.cache`, …) are skipped.
-/// Reads the file system only; a value type.
+/// A symlink is followed only when its final real path (every link resolved) is a regular file inside
+/// the directory's real path or inside one of the few folders ``LinkRoots`` allows: the real `blobs/`
+/// of a Hugging Face cache repository (`…/models--ORG--NAME/snapshots/REV/`), or the `blobs/sha256/`
+/// of the loom store holding an artifact directory (`STORE/artifacts/KEY/`) — each only when its own
+/// real path lies inside that repository or store, so a `blobs/` that is itself a link elsewhere
+/// allows nothing. Every other symlink, every special file (FIFO, device, socket) and every name that
+/// escapes the directory is refused, naming the culprit. Hidden entries (`.git`, `.cache`, …) are
+/// skipped, and so is any loom store inside (the store being written to, or any directory holding
+/// `catalog.sqlite` and `blobs/sha256/`), which ``skippedStores`` lists. Two names in one folder that
+/// differ only in Unicode normalization are refused. Reads the file system only; a value type.
 struct ModelDirectory {
     /// One regular file to register.
     struct File: Equatable {
@@ -19,33 +25,37 @@ struct ModelDirectory {
         /// The path to read: the resolved target for a followed symlink.
         var resolvedPath: String
         var size: Int64
+        /// The file `resolvedPath` named when listed; ingest refuses another one.
+        var identity: FileIdentity
     }
 
     /// The directory as given, made absolute.
     let path: String
     /// Every regular file (after following allowed symlinks), sorted by relative path.
     let files: [File]
+    /// Loom stores found inside and not walked, relative paths, sorted.
+    let skippedStores: [String]
 
     /// Lists `path`.
     ///
-    /// - Throws: ``RegistryError`` `.notFound` for a missing directory, `.invalid` for a refused entry.
-    init(_ path: String) throws(RegistryError) {
+    /// - Parameter store: the root of the store being registered into; it is never part of a model.
+    /// - Throws: ``RegistryError`` `.notFound` for a missing directory, `.invalid` for a refused entry or
+    ///   for a directory that is itself a loom store.
+    init(_ path: String, store: String? = nil) throws(RegistryError) {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var st = stat()
         guard stat(absolute, &st) == 0 else { throw .notFound("directory \(path) does not exist") }
         guard (st.st_mode & S_IFMT) == S_IFDIR else { throw .invalid("\(path) is not a directory") }
         guard let root = Self.realPath(absolute) else { throw .io("cannot resolve \(path)") }
-        var allowedRoots = [root]
-        // An HF cache snapshot's files are symlinks into the repository's blobs/ folder.
-        let parts = root.split(separator: "/").map(String.init)
-        if parts.count >= 3, parts[parts.count - 2] == "snapshots", parts[parts.count - 3].hasPrefix("models--") {
-            let repository = "/" + parts.dropLast(2).joined(separator: "/")
-            if let blobs = Self.realPath(repository + "/blobs") { allowedRoots.append(blobs) }
+        let storeRoot = store.flatMap(Self.realPath)
+        if root == storeRoot || LinkRoots.isLoomStore(root) {
+            throw .invalid("\(path) is a loom store, not a model directory")
         }
-        var found: [File] = []
-        try Self.walk(directory: absolute, relative: "", allowedRoots: allowedRoots, shownRoot: path, into: &found)
+        var walk = Walk(roots: LinkRoots(directory: root), shownRoot: path, storeRoot: storeRoot)
+        try walk.walk(directory: absolute, relative: "")
         self.path = absolute
-        files = found.sorted { $0.relativePath < $1.relativePath }
+        files = walk.found.sorted { $0.relativePath < $1.relativePath }
+        skippedStores = walk.skippedStores.sorted()
     }
 
     static func realPath(_ path: String) -> String? {
@@ -54,59 +64,15 @@ struct ModelDirectory {
         return String(cString: resolved)
     }
 
-    private static func walk(
-        directory: String, relative: String, allowedRoots: [String], shownRoot: String, into found: inout [File]
-    ) throws(RegistryError) {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        } catch {
-            throw .io("cannot list \(directory): \(error.localizedDescription)")
-        }
-        for name in names where !name.hasPrefix(".") {
-            let full = directory + "/" + name
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            let shown = shownRoot + "/" + rel
-            guard !name.contains("\\"), name.utf8.allSatisfy({ $0 >= 0x20 }) else {
-                throw .invalid("refusing \(Names.quoted(shown)): control character or backslash in a file name")
-            }
-            var st = stat()
-            guard lstat(full, &st) == 0 else { throw .io("cannot stat \(shown): \(String(cString: strerror(errno)))") }
-            switch st.st_mode & S_IFMT {
-            case S_IFREG:
-                found.append(File(relativePath: rel, resolvedPath: full, size: Int64(st.st_size)))
-            case S_IFDIR:
-                try walk(directory: full, relative: rel, allowedRoots: allowedRoots, shownRoot: shownRoot, into: &found)
-            case S_IFLNK:
-                guard let target = realPath(full) else {
-                    let code = errno
-                    throw .invalid(
-                        "refusing symlink \(shown): "
-                            + (code == ENOENT ? "its target does not exist" : "its target cannot be resolved (\(String(cString: strerror(code))))"))
-                }
-                guard allowedRoots.contains(where: { target.hasPrefix($0 + "/") }) else {
-                    throw .invalid(
-                        "refusing symlink \(shown) → \(target): it leaves the directory (only links inside it, or into an HF cache repository's blobs/, are followed)")
-                }
-                var tst = stat()
-                guard stat(target, &tst) == 0, (tst.st_mode & S_IFMT) == S_IFREG else {
-                    throw .invalid("refusing symlink \(shown) → \(target): it does not point at a regular file")
-                }
-                found.append(File(relativePath: rel, resolvedPath: target, size: Int64(tst.st_size)))
-            case S_IFIFO:
-                throw .invalid("refusing \(shown): it is a FIFO, not a regular file")
-            case S_IFCHR, S_IFBLK:
-                throw .invalid("refusing \(shown): it is a device file, not a regular file")
-            case S_IFSOCK:
-                throw .invalid("refusing \(shown): it is a socket, not a regular file")
-            default:
-                throw .invalid("refusing \(shown): not a regular file")
-            }
-        }
+    /// The file at a relative path, if listed. Compares bytes: a name that differs only in Unicode
+    /// normalization is another file on disk.
+    func file(_ relativePath: String) -> File? {
+        files.first { Names.sameBytes($0.relativePath, relativePath) }
     }
 
-    /// The file at a relative path, if listed.
-    func file(_ relativePath: String) -> File? {
-        files.first { $0.relativePath == relativePath }
+    /// A note for the registration result when loom stores were skipped, else nil.
+    var skippedStoresNote: String? {
+        guard !skippedStores.isEmpty else { return nil }
+        return "skipped \(skippedStores.map { $0 + "/" }.joined(separator: ", ")): a loom store is never part of a model"
     }
 }

@@ -30,7 +30,7 @@ extension Registry {
     ) throws(RegistryError) -> AdapterRegistration {
         try Names.validate(name)
         try refuseNameOfAnotherKind(name, registering: .adapter)
-        let dir = try ModelDirectory(directory)
+        let dir = try ModelDirectory(directory, store: root)
         guard let configFile = dir.file("adapter_config.json") else {
             throw .invalid("\(directory) has no adapter_config.json: not a PEFT adapter directory")
         }
@@ -84,7 +84,9 @@ extension Registry {
             progress.begin("storing \(name)", total: weightsFile.size)
             defer { progress.end() }
             configBlob = try blobs.ingest(bytes: configBytes, expecting: nil)
-            weights = try blobs.ingest(contentsOf: weightsFile.resolvedPath, expecting: checked.digest, progress: { progress.advance(to: $0) })
+            weights = try blobs.ingest(
+                contentsOf: weightsFile.resolvedPath, expecting: checked.digest, identity: weightsFile.identity,
+                progress: { progress.advance(to: $0) })
         } catch {
             throw RegistryError(.invalid, "cannot store \(shown): \(error) (did it change while being registered?)")
         }
@@ -105,7 +107,7 @@ extension Registry {
         let files = manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) }
         do {
             let (record, created) = try writableCatalog().registerAdapter(draft, files: files)
-            return AdapterRegistration(record: record, created: created, notes: checked.analysis.notes)
+            return AdapterRegistration(record: record, created: created, notes: (dir.skippedStoresNote.map { [$0] } ?? []) + checked.analysis.notes)
         } catch {
             throw RegistryError(error)
         }

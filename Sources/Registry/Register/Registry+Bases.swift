@@ -32,18 +32,23 @@ extension Registry {
     {
         try Names.validate(name)
         try refuseNameOfAnotherKind(name, registering: .base)
-        let dir = try ModelDirectory(directory)
-        var notes: [String] = []
+        let dir = try ModelDirectory(directory, store: root)
+        var notes: [String] = dir.skippedStoresNote.map { [$0] } ?? []
         let plan = try BaseFiles(dir, notes: &notes)
 
         // Validate every header before writing anything.
         var headers: [String: SafetensorsHeader] = [:]
+        var tensorCount = 0
         for shard in plan.shards {
-            headers[shard.relativePath] = try readHeader(shard.resolvedPath, shown: directory + "/" + shard.relativePath)
+            let header = try readHeader(shard.resolvedPath, shown: directory + "/" + shard.relativePath)
+            tensorCount += header.tensors.count
+            // Checked shard by shard, so that memory stays bounded by the limit, not by the shard count.
+            guard tensorCount <= SafetensorsHeader.maxTensors else {
+                throw .invalid("\(directory) has more than \(SafetensorsHeader.maxTensors) tensors in its shards (loom's limit per model)")
+            }
+            headers[shard.relativePath] = header
         }
-        if let indexFile = plan.index {
-            let shownIndex = directory + "/" + indexFile.relativePath
-            let index = try parseIndex(Self.readSmallFile(indexFile.resolvedPath, shown: shownIndex), shown: shownIndex)
+        if let (indexFile, index) = plan.index {
             do {
                 try index.validate(
                     shardTensors: headers.mapValues { $0.tensors.map(\.name) },
@@ -72,7 +77,10 @@ extension Registry {
             do {
                 progress.begin("hashing \(file.relativePath)", total: file.size)
                 defer { progress.end() }
-                result = try blobs.ingest(contentsOf: file.resolvedPath, expecting: nil, progress: { progress.advance(to: $0) })
+                result = try blobs.ingest(
+                    contentsOf: file.resolvedPath, expecting: nil, identity: file.identity, progress: { progress.advance(to: $0) })
+            } catch let error as BlobStoreError where error.kind == .invalid {
+                throw .invalid("\(directory)/\(file.relativePath) changed while it was being registered; try again (\(error))")
             } catch {
                 throw .io("cannot store \(directory)/\(file.relativePath): \(error)")
             }
@@ -158,14 +166,6 @@ extension Registry {
         }
     }
 
-    func parseIndex(_ bytes: [UInt8], shown: String) throws(RegistryError) -> ShardIndex {
-        do {
-            return try ShardIndex.parse(bytes)
-        } catch {
-            throw .invalid("\(shown): \(error)")
-        }
-    }
-
     func parseConfig(_ bytes: [UInt8], shown: String) throws(RegistryError) -> JSONObject {
         do {
             guard let object = try JSONParser().parse(bytes).objectValue else {
@@ -187,9 +187,9 @@ extension Registry {
     /// Reads a small file (a config or an index) whole, reading at most 64 MiB + 1 bytes of it.
     ///
     /// - Throws: ``RegistryError`` `.io` when it cannot be read, `.invalid` naming `shown` when it is
-    ///   larger than 64 MiB.
+    ///   not a regular file (``openRegularFile(_:shown:)``) or larger than 64 MiB.
     static func readSmallFile(_ path: String, shown: String) throws(RegistryError) -> [UInt8] {
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .io("cannot open \(shown)") }
+        let handle = try openRegularFile(path, shown: shown).handle
         defer { try? handle.close() }
         let limit = 64 << 20
         let data: Data
@@ -200,76 +200,5 @@ extension Registry {
         }
         guard data.count <= limit else { throw .invalid("\(shown) is larger than 64 MiB; refusing to parse it") }
         return [UInt8](data)
-    }
-}
-
-/// Which files of a base directory are weights, index, config, stored, or skipped.
-struct BaseFiles {
-    let shards: [ModelDirectory.File]
-    let index: ModelDirectory.File?
-    let config: ModelDirectory.File
-    /// Every file to copy into the store (shards, index, config, tokenizer, …).
-    let stored: [ModelDirectory.File]
-
-    init(_ dir: ModelDirectory, notes: inout [String]) throws(RegistryError) {
-        let topLevel = dir.files.filter { !$0.relativePath.contains("/") }
-        let indexes = topLevel.filter { $0.relativePath.hasSuffix(".safetensors.index.json") }
-        guard indexes.count <= 1 else {
-            throw .invalid("\(dir.path) has several shard indexes (\(indexes.map(\.relativePath).joined(separator: ", "))); register one model per directory")
-        }
-        index = indexes.first
-        var weights = topLevel.filter { $0.relativePath.hasSuffix(".safetensors") }
-        let pickles = dir.files.filter { f in Registry.skippedWeightExtensions.contains { f.relativePath.hasSuffix($0) } }
-        guard !weights.isEmpty else {
-            if let pickle = pickles.first {
-                throw .invalid(
-                    "\(dir.path) has no .safetensors weights, only \(pickle.relativePath): loom never unpickles weights; convert them to safetensors first")
-            }
-            throw .invalid("\(dir.path) has no .safetensors weights")
-        }
-        if let index {
-            let listed = try Set(BaseFiles.indexedFiles(index, in: dir))
-            guard !listed.isEmpty else {
-                throw .invalid("\(dir.path)/\(index.relativePath) names no shard: its weight_map is empty")
-            }
-            let extra = weights.filter { !listed.contains($0.relativePath) }
-            if !extra.isEmpty {
-                notes.append("skipped \(extra.map(\.relativePath).joined(separator: ", ")): not in \(index.relativePath)")
-            }
-            weights = weights.filter { listed.contains($0.relativePath) }
-        } else if weights.count > 1 {
-            throw .invalid("\(dir.path) has \(weights.count) .safetensors files but no model.safetensors.index.json saying how they combine")
-        }
-        shards = weights
-        guard let config = topLevel.first(where: { $0.relativePath == "config.json" }) else {
-            throw .invalid("\(dir.path) has no config.json")
-        }
-        self.config = config
-        if !pickles.isEmpty {
-            notes.append("skipped \(pickles.map(\.relativePath).joined(separator: ", ")): other weight formats are not stored")
-        }
-        let skipped = Set(pickles.map(\.relativePath))
-        let nested = dir.files.filter { $0.relativePath.contains("/") && $0.relativePath.hasSuffix(".safetensors") }
-        if !nested.isEmpty {
-            notes.append("skipped \(nested.map(\.relativePath).joined(separator: ", ")): weights in subdirectories are not part of the model")
-        }
-        let weightNames = Set(weights.map(\.relativePath))
-        stored = dir.files.filter { f in
-            !skipped.contains(f.relativePath) && !nested.contains(f)
-                && (!f.relativePath.hasSuffix(".safetensors") || weightNames.contains(f.relativePath))
-        }
-    }
-
-    /// The shard file names the index `file` of `dir` lists, in order of first appearance.
-    ///
-    /// - Throws: ``RegistryError`` naming the index: unreadable, over 64 MiB, or not a valid index.
-    static func indexedFiles(_ file: ModelDirectory.File, in dir: ModelDirectory) throws(RegistryError) -> [String] {
-        let shown = dir.path + "/" + file.relativePath
-        let bytes = try Registry.readSmallFile(file.resolvedPath, shown: shown)
-        do {
-            return try ShardIndex.parse(bytes).files
-        } catch {
-            throw .invalid("\(shown): \(error)")
-        }
     }
 }

@@ -153,4 +153,46 @@ import Testing
         try handle.close()
         try store.refuseBase(directory, mentioning: ["huge-index/" + Self.index, "larger than 64 MiB"])
     }
+
+    // MARK: - Issue 9
+
+    /// Before: "shard "config.json" named by the index does not exist", though it does.
+    @Test func indexNamingConfigJSONIsRefusedAsNotASafetensorsFile() throws {
+        let store = try HostileStore(withBase: false)
+        var moved = ""
+        let (directory, _) = try sharded(store, "config-shard") { map in
+            moved = map.keys.sorted()[0]
+            map[moved] = "config.json"
+        }
+        try store.refuseBase(
+            directory, mentioning: ["config-shard/" + Self.index, "\"\(moved)\"", "\"config.json\"", "not a .safetensors file"])
+    }
+
+    /// The shard on disk is named in NFC, the index in NFD: Swift's `==` says equal, the file system
+    /// and transformers say another file. Before, it registered and the artifact's index named a
+    /// file that was not there.
+    @Test func indexNameInNFDDoesNotMatchAnNFCShard() throws {
+        let store = try HostileStore(withBase: false)
+        let nfc = "mod\u{e8}le-00001-of-00002.safetensors"
+        let nfd = "mode\u{300}le-00001-of-00002.safetensors"
+        #expect(nfc == nfd && !nfc.utf8.elementsEqual(nfd.utf8))
+        let (directory, _) = try sharded(store, "nfd") { map in
+            for (tensor, file) in map where file == Self.first { map[tensor] = nfd }
+        }
+        try FileManager.default.moveItem(atPath: directory + "/" + Self.first, toPath: directory + "/" + nfc)
+        try store.refuseBase(directory, mentioning: ["nfd/" + Self.index, #"mode\u{300}le"#, #"mod\u{e8}le"#, "Unicode normalization"])
+    }
+
+    /// transformers loads model.safetensors when it exists and never reads the index then; loom
+    /// registers the same weights, skipping the index and the shards with a note.
+    @Test func modelSafetensorsBesideAnIndexWinsAsInTransformers() throws {
+        let store = try HostileStore(withBase: false)
+        let (directory, _) = try sharded(store, "both")
+        try FileManager.default.copyItem(
+            atPath: Fixtures.path("bases/llama-tiny/model.safetensors"), toPath: directory + "/model.safetensors")
+        let registration = try store.registry.registerBase(directory: directory, name: "both")
+        let plain = try store.registry.registerBase(directory: Fixtures.path("bases/llama-tiny"), name: "both")
+        #expect(!plain.created, "not the same content as llama-tiny's single file")
+        #expect(registration.notes.contains { $0.contains(Self.index) && $0.contains(Self.first) && $0.contains("transformers loads model.safetensors") })
+    }
 }

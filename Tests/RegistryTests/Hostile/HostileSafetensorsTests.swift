@@ -124,6 +124,13 @@ import Testing
         try refuseEverywhere(Crafted.file(json: json, dataSize: 4096), mentioning: [a, "appears twice"])
     }
 
+    /// Two names that differ only after a NUL: before, both reached the catalog cut at the NUL and the
+    /// second insert failed with a raw "UNIQUE constraint failed", leaving the blob behind.
+    @Test func nulInATensorNameIsRefused() throws {
+        let json = #"{"\#(a)\u0000x":\#(Crafted.entry(offsets: "[0,2048]")),"\#(a)\u0000y":\#(Crafted.entry(offsets: "[2048,4096]"))}"#
+        try refuseEverywhere(Crafted.file(json: json, dataSize: 4096), mentioning: [a, #"\u0000"#, "NUL character"])
+    }
+
     // MARK: - Data layout
 
     @Test func overlappingOffsetsAreRefused() throws {
@@ -152,7 +159,8 @@ import Testing
     }
 
     @Test func tensorNameWithControlCharactersIsQuotedOnOneLine() throws {
-        let json = #"{"evil\nname\u0000":\#(Crafted.entry("F33", offsets: "[0,2048]"))}"#
-        try refuseEverywhere(Crafted.file(json: json, dataSize: 2048), mentioning: [#""evil\nname\u0000""#, "unknown dtype"])
+        // Not NUL: a name with NUL is refused for that before its entry is read (nulInATensorNameIsRefused).
+        let json = #"{"evil\nname\u0007":\#(Crafted.entry("F33", offsets: "[0,2048]"))}"#
+        try refuseEverywhere(Crafted.file(json: json, dataSize: 2048), mentioning: [#""evil\nname\u0007""#, "unknown dtype"])
     }
 }
