@@ -13,9 +13,15 @@ struct BuildCommand: ParsableCommand {
             computed in float32 and rounded once to the output dtype (default: the base's). The merged model is \
             cached under a key of its resolved inputs; an identical request returns the same directory at once.
 
+            Every input blob is rehashed while the merge reads it; a corrupt one stops the build before anything \
+            is committed. A cache hit compares each blob's size, mtime and inode with those recorded when the \
+            artifact was built (no read); a changed blob is rehashed, and a corrupt one is dropped and rebuilt. \
+            --verify rehashes every blob of a cached artifact before serving it.
+
             Examples:
               loom build llama-qv
               loom build llama-qv --dtype f32 --json
+              loom build llama-qv --verify
               loom build --base llama-tiny --adapter llama-qv:0.7 --adapter llama-qv-b:0.3 --dtype bf16
             """)
 
@@ -30,6 +36,9 @@ struct BuildCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Output dtype: f32, f16 or bf16 (default: the base's).", valueName: "dtype"))
     var dtype: String?
+
+    @Flag(help: "On a cache hit, rehash every blob of the artifact before serving it (a corrupt one is rebuilt).")
+    var verify = false
 
     @Flag(help: "Print {\"path\", \"key\", \"cached\", …} as JSON.")
     var json = false
@@ -52,7 +61,7 @@ struct BuildCommand: ParsableCommand {
                     base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
                     adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) })
             }
-            let request = BuildRequest(target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)))
+            let request = BuildRequest(target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)), verify: verify)
             let result = try global.registry().build(request, progress: TerminalProgress())
             for note in result.notes { Terminal.error("loom: note: \(note)") }
             if json {
