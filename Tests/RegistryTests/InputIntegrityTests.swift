@@ -107,8 +107,13 @@ import Testing
         let merged = try #require(built.artifact.files?.first { $0.path == "model.safetensors" })
         _ = try registry.writableCatalog().deleteArtifact(key: built.artifact.key, reason: "test")
         try Tampering.flipByte(of: try blobPath(merged), at: UInt64(merged.size - 1))
-        expectRegistryError(.io, mentioning: [merged.digest, "model.safetensors", "already in the store"]) { _ = try build() }
+        expectRegistryError(.io, mentioning: [merged.digest, "model.safetensors", "already in the store", "run the build again"]) {
+            _ = try build()
+        }
         #expect(try harness.state().artifacts.isEmpty)
+        let again = try build()
+        #expect(again.artifact.files == built.artifact.files, "the corrupt output was removed and written anew")
+        #expect(try registry.verify().isClean)
     }
 
     @Test func anIntactBuildRecordsTheStatsOfEveryBlob() throws {

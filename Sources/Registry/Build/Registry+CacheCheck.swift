@@ -51,7 +51,7 @@ extension Registry {
     /// Drops every artifact that holds a corrupt blob, and removes the blob unless a base or adapter holds
     /// it (then that registration is damaged: the rebuild fails naming it, and `loom verify` reports it).
     /// Returns the note for the build's result.
-    private func dropCorrupt(
+    func dropCorrupt(
         _ entry: Manifest.Entry, finding: String, checked: BlobFileStatus, catalog: Catalog
     ) throws -> String {
         let digest = entry.digest.description

@@ -152,13 +152,35 @@ extension Registry {
             metadata: metadata)
         let entries = try writer.write(progress: progress, renewLease: renewLease)
         // A rebuild's outputs go to a scratch store: only outputs found in the registry's own are inputs too.
-        if let target = store as? FileSystemBlobStore, target === blobs {
-            for output in writer.existingOutputs {
-                verifier.add(.init(digest: output.digest, size: output.size, owner: "output \(output.path) (already in the store)"))
+        let existing = (store as? FileSystemBlobStore) === blobs ? writer.existingOutputs : []
+        for output in existing {
+            verifier.add(.init(digest: output.digest, size: output.size, owner: "output \(Names.quoted(output.path)) (already in the store)"))
+        }
+        do {
+            let checked = try verifier.finish()
+            return (entries, plan, checked)
+        } catch {
+            if try discardCorruptOutputs(existing, catalog: catalog) {
+                throw .io(error.message + "; the corrupt output was removed: run the build again")
+            }
+            throw error
+        }
+    }
+
+    /// Removes the outputs the store already had whose blob is corrupt (dropping any artifact holding
+    /// one, as a cache hit does), so that the next build writes them anew. Returns whether any was.
+    private func discardCorruptOutputs(_ outputs: [Manifest.Entry], catalog: Catalog) throws(RegistryError) -> Bool {
+        var any = false
+        for output in outputs {
+            do {
+                guard let result = try blobs.check(output.digest, size: nil), let status = result.status, result.outcome != .ok else { continue }
+                _ = try dropCorrupt(output, finding: result.outcome.finding(for: output.digest) ?? "", checked: status, catalog: catalog)
+                any = true
+            } catch {
+                throw RegistryError(error)
             }
         }
-        let checked = try verifier.finish()
-        return (entries, plan, checked)
+        return any
     }
 
     /// The verifier's inputs for a base's or adapter's file rows.
