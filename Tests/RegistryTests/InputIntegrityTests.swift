@@ -50,6 +50,19 @@ import Testing
         try expectRefused(naming: weights, owner: "base llama-tiny@1")
     }
 
+    /// The documented repair: delete the corrupt blob file, register the same directory again, build.
+    @Test func deletingTheCorruptBlobAndRegisteringAgainRepairsTheBase() throws {
+        let base = try harness.addBase("llama-tiny").record
+        try harness.addAdapter("llama-qv")
+        let weights = try baseFile(base, "model.safetensors")
+        try Tampering.flipByte(of: try blobPath(weights), at: UInt64(weights.size - 3))
+        expectRegistryError(.io, mentioning: [weights.digest, "delete that blob file and register it again"]) { _ = try build() }
+        try FileManager.default.removeItem(atPath: try blobPath(weights))
+        #expect(try harness.addBase("llama-tiny").created == false)
+        #expect(try build().cached == false)
+        #expect(try registry.verify().isClean)
+    }
+
     /// A tensor the merge copies as it is into the rewritten shard (no adapter touches the embedding).
     @Test func aFlippedByteInACopiedTensorStopsTheBuild() throws {
         let base = try harness.addBase("llama-tiny").record

@@ -88,7 +88,7 @@ final class InputVerifier: @unchecked Sendable {
         }
         if let first = failures.first {
             let more = failures.count > 1 ? " (and \(failures.count - 1) more)" : ""
-            throw .io("\(first)\(more); nothing was committed (run `loom verify`; a damaged base or adapter must be registered again)")
+            throw .io("\(first)\(more); nothing was committed (run `loom verify`; to repair a base or adapter, delete that blob file and register it again)")
         }
         return statuses
     }
