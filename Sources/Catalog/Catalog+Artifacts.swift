@@ -8,10 +8,14 @@ extension Catalog {
     /// Idempotent on the key: when an artifact with `draft.key` exists, returns it (with inputs and
     /// files) with `created: false` and writes nothing.
     ///
+    /// `blobStats` (by digest) are recorded with the file rows whose blob they describe (same size); the
+    /// caller vouches that each blob was hashed and found intact when it was stat'ed. Files without one
+    /// get none (their hits only check that the blob exists).
+    ///
     /// - Throws: ``CatalogError`` `.invalid` for a bad key or digest, a repeated input position or
     ///   file path, or a non-finite weight; `.busy`/`.io` when the write fails.
     package func insertArtifact(
-        _ draft: NewArtifact, inputs: [ArtifactInput], files: [FileEntry]
+        _ draft: NewArtifact, inputs: [ArtifactInput], files: [FileEntry], blobStats: [String: BlobStat] = [:]
     ) throws -> (record: ArtifactRecord, created: Bool) {
         let owner = "artifact \(draft.key)"
         try Validation.digest(draft.key, "artifact key")
@@ -49,9 +53,13 @@ extension Catalog {
                 try insertInput.execute(arguments: [id, input.position, input.adapterDigest, input.weight])
             }
             let insertFile = try db.cachedStatement(
-                sql: "INSERT INTO artifact_file (artifact_id, path, digest, size) VALUES (?, ?, ?, ?)")
+                sql: """
+                    INSERT INTO artifact_file (artifact_id, path, digest, size, blob_mtime_ns, blob_inode)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """)
             for file in files {
-                try insertFile.execute(arguments: [id, file.path, file.digest, file.size])
+                let stat = blobStats[file.digest].flatMap { $0.size == file.size ? $0 : nil }
+                try insertFile.execute(arguments: [id, file.path, file.digest, file.size, stat?.modifiedNanoseconds, stat?.inode])
             }
             let inputDetail = JSONValue.array(
                 inputs.sorted { $0.position < $1.position }.map {

@@ -32,7 +32,7 @@ struct PerformanceMeasurements {
                 let id = db.lastInsertedRowID
                 try db.execute(sql: "INSERT INTO artifact_input VALUES (?, 0, ?, 1.0), (?, 1, ?, 0.5)", arguments: [id, a, id, b])
                 try db.execute(
-                    sql: "INSERT INTO artifact_file VALUES (?, 'config.json', ?, 500), (?, 'model.safetensors', ?, 2000), (?, 'generation_config.json', ?, 500)",
+                    sql: "INSERT INTO artifact_file (artifact_id, path, digest, size) VALUES (?, 'config.json', ?, 500), (?, 'model.safetensors', ?, 2000), (?, 'generation_config.json', ?, 500)",
                     arguments: [id, Fixture.digest("c/\(i)"), id, Fixture.digest("m/\(i)"), id, Fixture.digest("g/\(i)")])
             }
         }

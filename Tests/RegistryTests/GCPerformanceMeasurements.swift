@@ -43,7 +43,7 @@ struct GCPerformanceMeasurements {
                     arguments: [key, digest("base"), i % 100 == 0 ? 1 : 0, used, used])
                 let id = db.lastInsertedRowID
                 for (path, fileDigest) in files {
-                    try db.execute(sql: "INSERT INTO artifact_file VALUES (?, ?, ?, 1000)", arguments: [id, path, fileDigest])
+                    try db.execute(sql: "INSERT INTO artifact_file (artifact_id, path, digest, size) VALUES (?, ?, ?, 1000)", arguments: [id, path, fileDigest])
                     digests.insert(fileDigest)
                 }
             }

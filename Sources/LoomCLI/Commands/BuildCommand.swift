@@ -19,9 +19,15 @@ struct BuildCommand: ParsableCommand {
             adapter given twice (x:0.5 x:0.5, or two names with the same bytes) is refused: summing weights \
             is exact for LoRA but not for DoRA, so give it once with the weight you mean.
 
+            Every input blob is rehashed while the merge reads it; a corrupt one stops the build before anything \
+            is committed. A cache hit compares each blob's size, mtime and inode with those recorded when the \
+            artifact was built (no read); a changed blob is rehashed, and a corrupt one is dropped and rebuilt. \
+            --verify rehashes every blob of a cached artifact before serving it.
+
             Examples:
               loom build llama-qv
               loom build llama-qv --dtype f32 --json
+              loom build llama-qv --verify
               loom build --base llama-tiny --adapter llama-qv:0.7 \\
                   --adapter llama-qv-b:0.3 --dtype bf16
             """)
@@ -37,6 +43,9 @@ struct BuildCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Output dtype: f32, f16 or bf16 (default: the base's).", valueName: "dtype"))
     var dtype: String?
+
+    @Flag(help: "On a cache hit, rehash every blob of the artifact before serving it (a corrupt one is rebuilt).")
+    var verify = false
 
     @Flag(help: "Print {\"path\", \"key\", \"cached\", …} as JSON.")
     var json = false
@@ -64,7 +73,7 @@ struct BuildCommand: ParsableCommand {
                     base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
                     adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) })
             }
-            let request = BuildRequest(target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)))
+            let request = BuildRequest(target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)), verify: verify)
             let result = try global.registry().build(request, progress: TerminalProgress())
             for note in result.notes { Terminal.error("loom: note: \(note)") }
             if json {

@@ -85,7 +85,9 @@ enum VerifyRendering {
                 lines.append("\(file.path): identical \(file.recorded ?? "")")
                 continue
             }
-            lines.append("\(file.path): differs: recorded \(file.recorded ?? "(none)"), rebuilt \(file.rebuilt ?? "(none)")")
+            lines.append(
+                "\(file.path): differs: recorded \(file.recorded ?? "(none)"), on disk \(file.onDisk ?? "(none)"), "
+                    + "rebuilt \(file.rebuilt ?? "(none)"): \(file.discrepancy ?? "")")
             for tensor in file.tensors {
                 let amount = tensor.maxUlps.map { $0 == UInt64.max ? "NaN against a number" : "max \($0) ulp" } ?? "not comparable"
                 lines.append("  \(tensor.name) (\(tensor.dtype)): \(tensor.note ?? "\(tensor.differingElements) elements differ, \(amount)")")
@@ -110,20 +112,30 @@ enum VerifyRendering {
         o["recorded_engine"] = .string(report.recordedEngine)
         o["current_engine"] = .string(report.currentEngine)
         o["max_ulps"] = report.maxUlps.map { .int($0) } ?? .null
-        o["files"] = .array(report.files.map { f in
+        o["files"] = .array(report.files.map(file))
+        o["notes"] = .array(report.notes.map { .string($0) })
+        return .object(o)
+    }
+
+    private static func text(_ value: String?) -> JSONValue {
+        value.map { .string($0) } ?? .null
+    }
+
+    private static func file(_ f: RebuildReport.File) -> JSONValue {
+        var o = JSONObject()
+        o["path"] = .string(f.path)
+        o["recorded"] = text(f.recorded)
+        o["rebuilt"] = text(f.rebuilt)
+        o["on_disk"] = text(f.onDisk)
+        o["identical"] = .bool(f.isIdentical)
+        o["discrepancy"] = text(f.discrepancy)
+        o["tensors"] = .array(f.tensors.map { t in
             .object([
-                "path": .string(f.path), "recorded": f.recorded.map { .string($0) } ?? .null,
-                "rebuilt": f.rebuilt.map { .string($0) } ?? .null, "identical": .bool(f.isIdentical),
-                "tensors": .array(f.tensors.map { t in
-                    .object([
-                        "name": .string(t.name), "dtype": .string(t.dtype), "differing_elements": .int(t.differingElements),
-                        "max_ulps": t.maxUlps.map { .int($0) } ?? .null, "note": t.note.map { .string($0) } ?? .null,
-                    ])
-                }),
-                "note": f.note.map { .string($0) } ?? .null,
+                "name": .string(t.name), "dtype": .string(t.dtype), "differing_elements": .int(t.differingElements),
+                "max_ulps": t.maxUlps.map { .int($0) } ?? .null, "note": t.note.map { .string($0) } ?? .null,
             ])
         })
-        o["notes"] = .array(report.notes.map { .string($0) })
+        o["note"] = text(f.note)
         return .object(o)
     }
 }

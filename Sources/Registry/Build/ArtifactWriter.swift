@@ -24,6 +24,9 @@ struct ArtifactWriter {
     let metadata: [(String, String)]
     /// Base files opened so far, by path.
     private var opened: [String: SafetensorsFile] = [:]
+    /// Outputs whose blob the store already had (their bytes on disk were not written by this build, so
+    /// they are rehashed before the artifact is committed).
+    private(set) var existingOutputs: [Manifest.Entry] = []
     /// The base's file and tensor rows by path and name (lookups per tensor stay O(1) on large models).
     private let fileByPath: [String: FileEntry]
     private let tensorByName: [String: TensorEntry]
@@ -133,6 +136,7 @@ struct ArtifactWriter {
             }
         }
         let result = try sink.commit()
+        if result.existed { existingOutputs.append(.init(path: file.path, digest: result.digest, size: result.size)) }
         return (.init(path: file.path, digest: result.digest, size: result.size),
                 outputs.map { ($0.name, Self.byteCount($0.dtype, $0.shape)) })
     }
@@ -187,7 +191,7 @@ struct ArtifactWriter {
 
     /// config.json with the output dtype, and `tie_word_embeddings: false` (and the vocabulary size) when
     /// the merge unties the head or resizes the vocabulary. Reuses the base blob when nothing changes.
-    private func writeConfig(_ file: FileEntry, digest: Digest) throws(RegistryError) -> Manifest.Entry {
+    private mutating func writeConfig(_ file: FileEntry, digest: Digest) throws(RegistryError) -> Manifest.Entry {
         var config = base.config
         let dtypeKeys = ["torch_dtype", "dtype"].filter { config.contains($0) }
         for key in dtypeKeys.isEmpty ? ["torch_dtype"] : dtypeKeys { config[key] = .string(dtype.torchName) }
@@ -201,6 +205,7 @@ struct ArtifactWriter {
         let bytes = JSONWriter(indent: 2).bytes(.object(config)) + [0x0A]
         do {
             let r = try store.ingest(bytes: bytes, expecting: nil)
+            if r.existed { existingOutputs.append(.init(path: file.path, digest: r.digest, size: r.size)) }
             return .init(path: file.path, digest: r.digest, size: r.size)
         } catch {
             throw RegistryError(error)
@@ -208,7 +213,7 @@ struct ArtifactWriter {
     }
 
     /// The shard index with every output tensor (added ones included) and the new total size.
-    private func writeIndex(_ file: FileEntry, digest: Digest, tensors: [(name: String, file: String, bytes: Int)]) throws(RegistryError)
+    private mutating func writeIndex(_ file: FileEntry, digest: Digest, tensors: [(name: String, file: String, bytes: Int)]) throws(RegistryError)
         -> Manifest.Entry
     {
         let unchanged = plan.added.isEmpty && tensors.allSatisfy { t in
@@ -220,6 +225,7 @@ struct ArtifactWriter {
             weightMap: Dictionary(tensors.map { ($0.name, $0.file) }, uniquingKeysWith: { a, _ in a }))
         do {
             let r = try store.ingest(bytes: bytes, expecting: nil)
+            if r.existed { existingOutputs.append(.init(path: file.path, digest: r.digest, size: r.size)) }
             return .init(path: file.path, digest: r.digest, size: r.size)
         } catch {
             throw RegistryError(error)

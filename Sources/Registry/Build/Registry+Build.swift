@@ -22,10 +22,14 @@ package struct BuildRequest: Sendable {
     package var target: Target
     /// Nil: the base's dtype (or the recipe's).
     package var dtype: ModelDType?
+    /// Rehash every blob of a cached artifact before serving it (`build --verify`), instead of comparing
+    /// their recorded stats only.
+    package var verify: Bool
 
-    package init(target: Target, dtype: ModelDType? = nil) {
+    package init(target: Target, dtype: ModelDType? = nil, verify: Bool = false) {
         self.target = target
         self.dtype = dtype
+        self.verify = verify
     }
 }
 
@@ -47,10 +51,11 @@ extension Registry {
 
     /// Builds (or finds in the cache) the merged model for `request`.
     ///
-    /// Resolves names to digests and the cache key; a hit whose blobs are present only updates its
-    /// last-used time. A miss takes the build lease for the key (waiting while another live process holds
-    /// it, taking it over once the holder is gone or the lease expired), streams the merge into blobs,
-    /// commits the artifact in one transaction, and materializes `artifacts/<key>/`.
+    /// Resolves names to digests and the cache key; a hit whose blobs are present and intact (see
+    /// ``cacheHit(_:catalog:verify:notes:)``) only updates its last-used time. A miss takes the build
+    /// lease for the key (waiting while another live process holds it, taking it over once the holder is
+    /// gone or the lease expired), streams the merge into blobs while rehashing every input blob, commits
+    /// the artifact in one transaction once they all matched, and materializes `artifacts/<key>/`.
     ///
     /// - Throws: ``RegistryError``. A failed build leaves no artifact row; blobs it wrote are unreferenced
     ///   and collected by gc.
@@ -67,7 +72,8 @@ extension Registry {
         if case .explicit(let base, _) = request.target, let note = recipe.baseVersionNote(asked: base) { progress.note("note: " + note) }
         let catalog = try writableCatalog()
         let key = recipe.key
-        if let hit = try cacheHit(key, catalog: catalog) { return hit }
+        var notes: [String] = []
+        if let hit = try cacheHit(key, catalog: catalog, verify: request.verify, notes: &notes) { return hit }
 
         let leaseName = "build:" + key.description
         var waited = false
@@ -84,24 +90,34 @@ extension Registry {
             }
             waited = true
             usleep(100_000)
-            if var hit = try cacheHit(key, catalog: catalog) {
+            if var hit = try cacheHit(key, catalog: catalog, verify: request.verify, notes: &notes) {
                 hit.waited = true
                 return hit
             }
         }
         defer { _ = try? catalog.releaseLease(name: leaseName) }
         Fault.point("build.after-lease")
-        if var hit = try cacheHit(key, catalog: catalog) {
+        if var hit = try cacheHit(key, catalog: catalog, verify: request.verify, notes: &notes) {
             hit.waited = waited
             return hit
         }
         try ensureInputsRegistered(recipe, catalog: catalog)
-        return try merge(recipe, key: key, catalog: catalog, leaseName: leaseName, waited: waited, progress: progress)
+        var built = try merge(recipe, key: key, catalog: catalog, leaseName: leaseName, waited: waited, progress: progress)
+        built.notes = notes + built.notes
+        return built
     }
 
-    /// The artifact for `key` when it exists with all its blobs; touches its last-used time and makes
-    /// sure its directory is materialized. An artifact whose blobs are gone is dropped so it can be rebuilt.
-    func cacheHit(_ key: Digest, catalog: Catalog) throws(RegistryError) -> BuildResult? {
+    /// The artifact for `key` when it exists with all its blobs intact; touches its last-used time and
+    /// makes sure its directory is materialized. An artifact whose blobs are gone is dropped so it can be
+    /// rebuilt.
+    ///
+    /// Intact means: each blob's size, mtime and inode are those recorded at commit (one `lstat` per blob,
+    /// which the existence check makes anyway; no read), or, when they differ or `verify` is set, its
+    /// bytes rehash to its digest (then the new stats are recorded). A corrupt blob drops every artifact
+    /// holding it, and is removed unless a base or adapter holds it, so the rebuild can write it again;
+    /// `notes` gets a line saying so. Artifacts without recorded stats (committed before migration 0003)
+    /// are only checked for existence, unless `verify` is set.
+    func cacheHit(_ key: Digest, catalog: Catalog, verify: Bool, notes: inout [String]) throws(RegistryError) -> BuildResult? {
         do {
             guard let artifact = try catalog.artifact(key: key.description) else { return nil }
             // Touch first: gc re-checks last use under the write lock, so from here on it keeps this artifact.
@@ -111,12 +127,17 @@ extension Registry {
                 return nil
             }
             let entries = try manifestEntries(artifact)
-            guard entries.allSatisfy({ blobs.contains($0.digest) }) else {
+            switch try checkCachedBlobs(artifact, entries: entries, catalog: catalog, verify: verify) {
+            case .intact(let checkedNotes):
+                let path = try Materializer(registry: self).materialize(key, files: entries)
+                return BuildResult(path: path, artifact: artifact, cached: true, waited: false, notes: checkedNotes)
+            case .missing:
                 try catalog.deleteArtifact(key: key.description, reason: "blobs missing; rebuilding")
                 return nil
+            case .corrupt(let note):
+                notes.append(note)
+                return nil
             }
-            let path = try Materializer(registry: self).materialize(key, files: entries)
-            return BuildResult(path: path, artifact: artifact, cached: true, waited: false, notes: [])
         } catch {
             throw RegistryError(error)
         }

@@ -66,12 +66,14 @@ extension Registry {
         return d
     }
 
-    /// A resolved recipe made ready to merge: the plan, the base as loaded from the catalog, and the
-    /// adapters' mmapped weights (indexed like the recipe's inputs). The caller must call ``close()``.
+    /// A resolved recipe made ready to merge: the plan, the base as loaded from the catalog, the
+    /// adapters' mmapped weights (indexed like the recipe's inputs), and every input blob in the order the
+    /// merge reads them (adapters, then the base's files). The caller must call ``close()``.
     struct PreparedBuild {
         let plan: MergePlan
         let base: LoadedBase
         let adapters: [SafetensorsFile]
+        let inputs: [InputVerifier.Input]
 
         func close() { for f in adapters { f.close() } }
     }
@@ -86,10 +88,12 @@ extension Registry {
         let model = loaded.model
         var opened: [SafetensorsFile] = []
         var planInputs: [MergePlan.Input] = []
+        var checks: [InputVerifier.Input] = []
         do {
             for input in recipe.inputs {
-                let (adapterConfig, weights) = try openAdapter(input.adapter, catalog: catalog)
+                let (adapterConfig, weights, files) = try openAdapter(input.adapter, catalog: catalog)
                 opened.append(weights)
+                checks += try Self.verifierInputs(files, owner: "adapter \(input.adapter.reference)")
                 let descriptors = weights.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
                 do {
                     let analysis = try AdapterAnalysis(config: adapterConfig, tensors: descriptors, base: model)
@@ -98,9 +102,10 @@ extension Registry {
                     throw RegistryError.invalid("adapter \(input.adapter.reference) does not apply to base \(base.name)@\(base.version): \(error.message)")
                 }
             }
+            checks += try Self.verifierInputs(loaded.files, owner: "base \(base.reference)")
             do {
                 let plan = try MergePlan(base: model, inputs: planInputs)
-                return PreparedBuild(plan: plan, base: loaded, adapters: opened)
+                return PreparedBuild(plan: plan, base: loaded, adapters: opened, inputs: checks)
             } catch {
                 throw RegistryError.invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
             }
@@ -121,15 +126,22 @@ extension Registry {
     /// rewritten config.json and index when they change, base blobs reused as they are. Reads base and
     /// adapter blobs from the registry's store; calls `renewLease` after every shard.
     ///
-    /// - Returns: the manifest entries, sorted by path, and the merge plan.
-    /// - Throws: ``RegistryError``; blobs already written to `store` stay there unreferenced.
+    /// Every input blob is rehashed meanwhile (``InputVerifier``), and so is every output the registry's
+    /// store already had; this returns only once all of them matched their digests.
+    ///
+    /// - Returns: the manifest entries, sorted by path, the merge plan, and the status of each blob that
+    ///   was rehashed and found intact (reused and pre-existing ones; not those this call wrote).
+    /// - Throws: ``RegistryError``, `.io` naming a corrupt or missing input blob and whose file it is;
+    ///   blobs already written to `store` stay there unreferenced.
     func writeMerged(
         _ recipe: BuildRecipe, key: Digest, catalog: Catalog, into store: any BlobIngester, progress: any ProgressSink,
         renewLease: () throws(RegistryError) -> Void
-    ) throws(RegistryError) -> (entries: [Manifest.Entry], plan: MergePlan) {
+    ) throws(RegistryError) -> (entries: [Manifest.Entry], plan: MergePlan, checked: [Digest: BlobFileStatus]) {
         let base = recipe.base
         let prepared = try prepare(recipe, catalog: catalog)
         defer { prepared.close() }
+        let verifier = InputVerifier(store: blobs, inputs: prepared.inputs)
+        defer { verifier.cancel() }
         let plan = prepared.plan
         let adaptersJSON = JSONWriter.canonical.string(recipe.canonical["adapters"] ?? .array([]))
         let metadata = [
@@ -140,7 +152,46 @@ extension Registry {
             registry: self, store: store, base: prepared.base, plan: plan, adapters: prepared.adapters, dtype: recipe.dtype,
             metadata: metadata)
         let entries = try writer.write(progress: progress, renewLease: renewLease)
-        return (entries, plan)
+        // A rebuild's outputs go to a scratch store: only outputs found in the registry's own are inputs too.
+        let existing = (store as? FileSystemBlobStore) === blobs ? writer.existingOutputs : []
+        for output in existing {
+            verifier.add(.init(digest: output.digest, size: output.size, owner: "output \(Names.quoted(output.path)) (already in the store)"))
+        }
+        do {
+            let checked = try verifier.finish()
+            return (entries, plan, checked)
+        } catch {
+            if try discardCorruptOutputs(existing, catalog: catalog) {
+                throw .io(error.message + "; the corrupt output was removed: run the build again")
+            }
+            throw error
+        }
+    }
+
+    /// Removes the outputs the store already had whose blob is corrupt (dropping any artifact holding
+    /// one, as a cache hit does), so that the next build writes them anew. Returns whether any was.
+    private func discardCorruptOutputs(_ outputs: [Manifest.Entry], catalog: Catalog) throws(RegistryError) -> Bool {
+        var any = false
+        for output in outputs {
+            do {
+                guard let result = try blobs.check(output.digest, size: nil), let status = result.status, result.outcome != .ok else { continue }
+                _ = try dropCorrupt(output, finding: result.outcome.finding(for: output.digest) ?? "", checked: status, catalog: catalog)
+                any = true
+            } catch {
+                throw RegistryError(error)
+            }
+        }
+        return any
+    }
+
+    /// The verifier's inputs for a base's or adapter's file rows.
+    static func verifierInputs(_ files: [FileEntry], owner: String) throws(RegistryError) -> [InputVerifier.Input] {
+        var inputs: [InputVerifier.Input] = []
+        for file in files {
+            guard let digest = Digest(parsing: file.digest) else { throw .internal("bad digest \(file.digest) in \(owner)") }
+            inputs.append(.init(digest: digest, size: file.size, owner: "\(owner) file \(Names.quoted(file.path))"))
+        }
+        return inputs
     }
 
     /// Runs the merge for a resolved recipe under its lease and commits the artifact.
@@ -148,7 +199,7 @@ extension Registry {
         _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
     ) throws(RegistryError) -> BuildResult {
         let started = clock()
-        let (entries, plan) = try writeMerged(recipe, key: key, catalog: catalog, into: blobs, progress: progress) {
+        let (entries, plan, checked) = try writeMerged(recipe, key: key, catalog: catalog, into: blobs, progress: progress) {
             () throws(RegistryError) in
             do {
                 try catalog.renewLease(name: leaseName, ttl: Self.buildLeaseTTL)
@@ -161,6 +212,7 @@ extension Registry {
         Fault.point("build.before-commit")
         let manifest = Manifest(entries)
         let provenance = provenanceJSON(recipe, key: key, plan: plan, manifest: manifest, started: started, finished: finished)
+        let stats = blobStats(manifest.entries, checked: checked)
         let record: ArtifactRecord
         do {
             (record, _) = try catalog.insertArtifact(
@@ -170,7 +222,8 @@ extension Registry {
                 inputs: recipe.canonicalInputs.enumerated().map {
                     ArtifactInput(position: $0.offset, adapterDigest: $0.element.adapter.manifestDigest, weight: $0.element.weight)
                 },
-                files: manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) })
+                files: manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) },
+                blobStats: stats)
         } catch {
             throw RegistryError(error)
         }
@@ -179,8 +232,19 @@ extension Registry {
         return BuildResult(path: path, artifact: record, cached: false, waited: waited, notes: plan.notes)
     }
 
-    /// An adapter's parsed config and its mmapped weights, from the store.
-    func openAdapter(_ adapter: AdapterRecord, catalog: Catalog) throws(RegistryError) -> (AdapterConfig, SafetensorsFile) {
+    /// The stats to record with a new artifact's files: those taken while rehashing the blobs it reuses,
+    /// and a fresh `stat` of the blobs this build wrote (hashed as they were written).
+    func blobStats(_ entries: [Manifest.Entry], checked: [Digest: BlobFileStatus]) -> [String: BlobStat] {
+        var stats: [String: BlobStat] = [:]
+        for entry in entries {
+            guard let status = checked[entry.digest] ?? blobs.status(of: entry.digest) else { continue }
+            stats[entry.digest.description] = BlobStat(status)
+        }
+        return stats
+    }
+
+    /// An adapter's parsed config, its mmapped weights and its file rows, from the store.
+    func openAdapter(_ adapter: AdapterRecord, catalog: Catalog) throws(RegistryError) -> (AdapterConfig, SafetensorsFile, [FileEntry]) {
         let files: [FileEntry]
         do {
             files = try Self.checkedFiles(
@@ -196,7 +260,7 @@ extension Registry {
         do {
             let config = try AdapterConfig.parse(bytes)
             let weights = try SafetensorsFile(path: blobs.path(of: weightsDigest))
-            return (config, weights)
+            return (config, weights, files)
         } catch {
             throw .io("cannot open adapter \(adapter.reference) from the store: \(error) (run `loom verify`)")
         }

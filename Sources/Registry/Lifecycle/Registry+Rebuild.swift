@@ -10,7 +10,8 @@ import Glibc
 
 extension Registry {
     /// Rebuilds an artifact from its recorded sources into a scratch area and compares every output
-    /// file with the recorded one. Changes neither the artifact nor the store's blobs.
+    /// file with the recorded digest and with the bytes on disk (each recorded blob is rehashed), so a
+    /// corrupt blob is not reported as identical. Changes neither the artifact nor the store's blobs.
     ///
     /// The sources are found by the digests the artifact records (base manifest, adapter manifests,
     /// weights, dtype), whatever names they carry now. The merge writes into a private blob store under
@@ -109,20 +110,42 @@ extension Registry {
         }
     }
 
-    /// Pairs recorded and rebuilt files by path; compares differing weight files tensor by tensor.
+    /// Pairs recorded and rebuilt files by path, rehashes the recorded blobs on disk, and compares
+    /// differing weight files (as on disk against the rebuild) tensor by tensor.
     private func compare(recorded: [FileEntry], rebuilt: [Manifest.Entry], scratch: FileSystemBlobStore) -> [RebuildReport.File] {
         let recordedByPath = Dictionary(recorded.map { ($0.path, $0.digest) }, uniquingKeysWith: { a, _ in a })
         let rebuiltByPath = Dictionary(rebuilt.map { ($0.path, $0.digest) }, uniquingKeysWith: { a, _ in a })
+        var onDisk: [String: Result<String?, any Error>] = [:]
+        for digest in Set(recordedByPath.values) {
+            guard let parsed = Digest(parsing: digest) else { continue }
+            onDisk[digest] = Result {
+                guard let check = try blobs.check(parsed, size: nil) else { return nil }
+                switch check.outcome {
+                case .ok: return digest
+                case .corrupt(let actual): return actual.description
+                case .missing, .wrongSize: return nil
+                }
+            }
+        }
         return Set(recordedByPath.keys).union(rebuiltByPath.keys).sorted().map { path in
             var file = RebuildReport.File(path: path, recorded: recordedByPath[path], rebuilt: rebuiltByPath[path]?.description)
+            if let oldText = file.recorded {
+                switch onDisk[oldText] {
+                case .success(let digest): file.onDisk = digest
+                case .failure(let error): file.note = "the recorded blob \(oldText) cannot be read: \(error)"
+                case nil: break
+                }
+            }
             guard !file.isIdentical, path.hasSuffix(".safetensors"), let newDigest = rebuiltByPath[path],
                 let oldText = file.recorded, let oldDigest = Digest(parsing: oldText)
             else { return file }
-            guard blobs.contains(oldDigest) else {
-                file.note = "the recorded blob \(oldText) is missing (run loom verify)"
+            guard file.onDisk != nil else {
+                if file.note == nil { file.note = "the recorded blob \(oldText) is missing (run loom verify)" }
                 return file
             }
             let newPath = scratch.contains(newDigest) ? scratch.path(of: newDigest) : blobs.path(of: newDigest)
+            // A rebuilt file that is the recorded blob itself (a reused base shard) has nothing to compare with.
+            guard newPath != blobs.path(of: oldDigest) else { return file }
             do {
                 file.tensors = try TensorComparison.differences(recorded: blobs.path(of: oldDigest), rebuilt: newPath)
                 if file.tensors.isEmpty { file.note = "every tensor is bit-identical; the header (metadata or layout) differs" }
