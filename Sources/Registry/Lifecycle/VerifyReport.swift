@@ -125,6 +125,9 @@ package struct VerifyReport: Sendable, Equatable {
     package var garbage = Garbage()
     /// Leases still live (work in progress); blobs they are writing look unreferenced until committed.
     package var liveLeases: [LeaseRecord] = []
+    /// Entries of `ingest/` whose names loom never gives (absolute paths): not garbage, as gc never
+    /// deletes them, and not a finding.
+    package var foreignIngestFiles: [String] = []
     /// Blob files rehashed.
     package var blobsChecked = 0
     /// Bytes rehashed.
