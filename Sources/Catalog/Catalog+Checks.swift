@@ -19,15 +19,15 @@ extension Catalog {
 /// How much history a catalog holds: what tells a catalog that lost its rows (copied without its `-wal`)
 /// from a new one.
 package struct CatalogHistory: Sendable, Equatable {
-    /// Rows in the event log; every change of the catalog appends one.
-    package var events: Int
-    /// Rows in the lease table (work in progress, or left by a crash).
-    package var leases: Int
+    /// Whether the event log has a row; every change of the catalog appends one.
+    package var hasEvents: Bool
+    /// Whether the lease table has a row (work in progress, or left by a crash).
+    package var hasLeases: Bool
     /// When the first migration was applied: the catalog file's schema was created then.
     package var createdAt: Date?
 
     /// True when the catalog records nothing at all: no event and no lease.
-    package var isBlank: Bool { events == 0 && leases == 0 }
+    package var isBlank: Bool { !hasEvents && !hasLeases }
 }
 
 extension Catalog {
@@ -37,10 +37,11 @@ extension Catalog {
     package func history() throws -> CatalogHistory {
         try read { snapshot in
             let db = snapshot.db
-            let events = try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
-            let leases = try Int.fetchOne(db, sql: "SELECT count(*) FROM lease") ?? 0
+            // EXISTS, not count(*): gc asks on every run, and the log only grows.
+            let events = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event)") ?? false
+            let leases = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM lease)") ?? false
             let created = try String.fetchOne(db, sql: "SELECT min(applied_at) FROM schema_migrations")
-            return CatalogHistory(events: events, leases: leases, createdAt: created.flatMap(Timestamp.date))
+            return CatalogHistory(hasEvents: events, hasLeases: leases, createdAt: created.flatMap(Timestamp.date))
         }
     }
 }

@@ -50,6 +50,14 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: empty) == ["catalog.sqlite"])
     }
 
+    @Test func aDestinationInsideTheStoreIsRefused() throws {
+        let store = try CLIStore()
+        try store.register(adapters: [])
+        let run = try store.loom("backup", store.path + "/copy")
+        #expect(run.status == 3 && run.stderrLines.count == 1 && run.stderr.contains("inside the store"), "\(run)")
+        #expect(!store.exists("Store/copy"))
+    }
+
     @Test func aStoreWithoutACatalogHasNothingToBackUp() throws {
         let store = try CLIStore()
         let run = try store.loom("backup", store.directory.file("b"))

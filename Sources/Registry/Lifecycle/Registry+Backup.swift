@@ -18,11 +18,15 @@ extension Registry {
     /// and is not an empty directory. While it runs it holds a lease, so gc deletes no blob meanwhile;
     /// builds and registrations may go on (the copy is the catalog as of one moment).
     ///
-    /// - Throws: ``RegistryError`` `.notFound` when the store has no catalog; `.conflict` when `destination`
+    /// - Throws: ``RegistryError`` `.invalid` when `destination` is inside the store; `.notFound` when the
+    ///   store has no catalog; `.conflict` when `destination`
     ///   exists and is not an empty directory; `.io` when writing fails (nothing is left at `destination`).
     package func backup(to destination: String, catalogOnly: Bool = false) throws(RegistryError) -> BackupReport {
         let target = URL(fileURLWithPath: destination, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             .standardizedFileURL.path
+        guard target != root, !target.hasPrefix(root + "/") else {
+            throw .invalid("backup destination \(target) is inside the store \(root); choose a directory outside it")
+        }
         guard let catalog = try existingCatalog() else { throw .notFound("store \(root) has no catalog to back up") }
         if let names = try? FileManager.default.contentsOfDirectory(atPath: target), !names.isEmpty {
             throw .conflict("backup destination \(target) exists and is not empty")
