@@ -58,6 +58,7 @@ let package = Package(
                 .embedInCode("0001_create_catalog.sql"),
                 .embedInCode("0002_create_recipes.sql"),
                 .embedInCode("0003_record_blob_stats.sql"),
+                .embedInCode("0004_add_lease_holder_start.sql"),
             ],
             swiftSettings: strictness
         ),

@@ -17,7 +17,7 @@ extension Catalog {
         name: String, ttl: Duration, isStale: (LeaseRecord) -> Bool = { _ in false }
     ) throws -> LeaseOutcome {
         guard ttl > .zero else { throw CatalogError.invalid("lease \"\(name)\" needs a positive time to live") }
-        return try write { db in
+        return try write(checkpoint: false) { db in
             let snapshot = CatalogSnapshot(db: db)
             let now = clock()
             let acquiredAt = Timestamp.string(now)
@@ -32,8 +32,8 @@ extension Catalog {
                     return .held(current)
                 }
                 try db.execute(
-                    sql: "UPDATE lease SET holder_pid = ?, holder_host = ?, acquired_at = ?, expires_at = ? WHERE name = ?",
-                    arguments: [identity.pid, identity.host, acquiredAt, expiresAt, name])
+                    sql: "UPDATE lease SET holder_pid = ?, holder_host = ?, holder_start = ?, acquired_at = ?, expires_at = ? WHERE name = ?",
+                    arguments: [identity.pid, identity.host, identity.startTime, acquiredAt, expiresAt, name])
                 try appendEvent(
                     EventDraft(
                         kind: "lease.takeover", subject: name,
@@ -46,8 +46,11 @@ extension Catalog {
                     in: db)
             } else {
                 try db.execute(
-                    sql: "INSERT INTO lease (name, holder_pid, holder_host, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [name, identity.pid, identity.host, acquiredAt, expiresAt])
+                    sql: """
+                        INSERT INTO lease (name, holder_pid, holder_host, holder_start, acquired_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [name, identity.pid, identity.host, identity.startTime, acquiredAt, expiresAt])
             }
             guard let lease = try snapshot.lease(name: name) else {
                 throw CatalogError.io("catalog \(path): lease \"\(name)\" vanished after write")
@@ -60,10 +63,12 @@ extension Catalog {
     ///
     /// - Throws: ``CatalogError`` `.notFound` when there is no such lease; `.conflict` when another
     ///   process holds it (it was taken over).
+    /// - Parameter background: a renewal from a timer (``LeaseRenewer`` in Registry) rather than a step of
+    ///   the command: it skips the catalog fault points, whose `#N` counts must not depend on timing.
     @discardableResult
-    package func renewLease(name: String, ttl: Duration) throws -> LeaseRecord {
+    package func renewLease(name: String, ttl: Duration, background: Bool = false) throws -> LeaseRecord {
         guard ttl > .zero else { throw CatalogError.invalid("lease \"\(name)\" needs a positive time to live") }
-        return try write { db in
+        return try write(checkpoint: false, faultPoints: !background) { db in
             let snapshot = CatalogSnapshot(db: db)
             guard let current = try snapshot.lease(name: name) else {
                 throw CatalogError.notFound("lease \"\(name)\" not found")
@@ -88,7 +93,7 @@ extension Catalog {
     /// - Throws: ``CatalogError`` `.busy`/`.io` when the write fails.
     @discardableResult
     package func releaseLease(name: String) throws -> Bool {
-        try write { db in
+        try write(checkpoint: false) { db in
             try db.execute(
                 sql: "DELETE FROM lease WHERE name = ? AND holder_pid = ? AND holder_host = ?",
                 arguments: [name, identity.pid, identity.host])

@@ -33,13 +33,19 @@ package final class Catalog: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Date
     let identity: ProcessIdentity
+    /// Whether a write since the last checkpoint skipped it (``write(checkpoint:_:)``).
+    let uncheckpointed = LockedFlag()
 
-    private init(path: String, pool: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date) {
+    /// True when opened by ``openReadOnly(path:immutable:logger:clock:busyTimeout:)``: every write fails.
+    package let isReadOnly: Bool
+
+    init(path: String, pool: DatabasePool, logger: Logger, clock: @escaping @Sendable () -> Date, isReadOnly: Bool = false) {
         self.path = path
         self.pool = pool
         self.logger = logger
         self.clock = clock
         self.identity = .current
+        self.isReadOnly = isReadOnly
     }
 
     /// Opens the catalog at `path`, creating the file (and its parent directory) when missing, and
@@ -126,21 +132,60 @@ package final class Catalog: Sendable {
     }
 
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction and commits, with the fault points around the commit.
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    ///
+    /// - Parameter checkpoint: after the commit, copy the WAL into `catalog.sqlite` (a PASSIVE checkpoint:
+    ///   it never waits for readers or writers, and does what it can). Off only for writes that are cheap
+    ///   to lose from a copy of `catalog.sqlite` alone (a cache hit's last-use time, leases), so that a cache
+    ///   hit pays no checkpoint fsyncs; the next checkpointing write, or ``checkpoint()``, carries them.
+    /// - Parameter faultPoints: fire `catalog.before-commit`/`after-commit` (off only for writes whose
+    ///   timing is not the command's own, such as a background lease renewal).
+    func write<T>(checkpoint: Bool = true, faultPoints: Bool = true, _ body: (Database) throws -> T) throws -> T {
         do {
             return try pool.writeWithoutTransaction { db in
                 var result: T?
                 try db.inTransaction(.immediate) {
                     result = try body(db)
-                    Fault.point("catalog.before-commit")
+                    if faultPoints { Fault.point("catalog.before-commit") }
                     return .commit
                 }
-                Fault.point("catalog.after-commit")
+                if faultPoints { Fault.point("catalog.after-commit") }
                 guard let result else { throw CatalogError.io("catalog \(path): transaction ended without a result") }
+                if checkpoint {
+                    Self.checkpointPassively(db, path: path, logger: logger)
+                    uncheckpointed.set(false)
+                } else {
+                    uncheckpointed.set(true)
+                }
                 return result
             }
         } catch {
             throw CatalogError.translating(error, path: path)
+        }
+    }
+
+    /// Copies every committed transaction of the WAL into `catalog.sqlite` as far as readers allow (PASSIVE),
+    /// so that the main file alone holds the catalog. For the end of a command that wrote without
+    /// checkpointing. Never fails: a checkpoint that cannot complete now is done by a later one.
+    package func checkpoint() {
+        guard uncheckpointed.get() else { return }
+        try? pool.writeWithoutTransaction { db in Self.checkpointPassively(db, path: path, logger: logger) }
+        uncheckpointed.set(false)
+    }
+
+    // On a clean exit (a command's registry, and with it its catalog, goes away before the process
+    // exits), what was written without a checkpoint is checkpointed; a crash never gets here, and the WAL
+    // still holds it.
+    deinit {
+        checkpoint()
+    }
+
+    /// A PASSIVE checkpoint on the writer connection; a busy or failed one is only logged (the WAL stays
+    /// valid and complete, and the next checkpoint catches up).
+    static func checkpointPassively(_ db: Database, path: String, logger: Logger) {
+        do {
+            try db.checkpoint(.passive)
+        } catch {
+            logger.debug("catalog checkpoint skipped", metadata: ["catalog.path": "\(path)", "error": "\(error)"])
         }
     }
 
@@ -155,4 +200,22 @@ package final class Catalog: Sendable {
 
     /// The current time in the catalog's text format.
     func now() -> String { Timestamp.string(clock()) }
+}
+
+/// A Bool behind a lock, for state a `Sendable` class changes.
+final class LockedFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+
+    func get() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
+    func set(_ newValue: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        value = newValue
+    }
 }

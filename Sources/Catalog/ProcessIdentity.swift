@@ -14,11 +14,14 @@ struct ProcessIdentity: Sendable, Equatable {
     let host: String
     /// This process's id.
     let pid: Int32
+    /// This process's start time (``ProcessStartTime``), nil where unknown.
+    let startTime: Int64?
 
     /// `"<user>@<host> pid <pid>"`.
     var actor: String { "\(user)@\(host) pid \(pid)" }
 
-    static let current = ProcessIdentity(user: currentUser(), host: currentHost(), pid: getpid())
+    static let current = ProcessIdentity(
+        user: currentUser(), host: currentHost(), pid: getpid(), startTime: ProcessStartTime.of(getpid()))
 
     private static func currentUser() -> String {
         if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {

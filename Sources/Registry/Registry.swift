@@ -30,10 +30,12 @@ public final class Registry: Sendable {
     /// A registry over the store at `root` (relative paths resolve against the current directory).
     ///
     /// Opens nothing yet: the catalog is opened on first use.
-    /// - Throws: ``RegistryError`` (`.invalid`) when `root` exists and is not a directory.
+    /// - Throws: ``RegistryError`` (`.invalid`) when `root` is empty, or exists and is not a directory.
     package init(root: String, logger: Logger = Logger(label: "loom"), clock: @escaping @Sendable () -> Date = Date.init)
         throws(RegistryError)
     {
+        // An empty path would silently make the current directory the store.
+        guard !root.isEmpty else { throw .invalid("the store path is empty") }
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
         let normalized = URL(fileURLWithPath: absolute).standardizedFileURL.path
         var isDirectory: ObjCBool = false
@@ -56,8 +58,14 @@ public final class Registry: Sendable {
     public var artifactsDirectory: String { root + "/artifacts" }
 
     /// The catalog, created (with the store directory) when missing. For writes.
+    ///
+    /// - Throws: ``RegistryError`` `.io` naming the store when this user cannot write it (or it is on a
+    ///   read-only file system), before anything is tried.
     package func writableCatalog() throws(RegistryError) -> Catalog {
-        if let c = catalogBox.value { return c }
+        if let c = catalogBox.value, !c.isReadOnly { return c }
+        if catalogBox.value != nil || (FileManager.default.fileExists(atPath: root) && StoreAccess.of(root: root, catalog: catalogPath) != .readWrite) {
+            throw .io("store \(root) is read-only (for this user, or on a read-only file system); this command writes to it")
+        }
         do {
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             let c = try Catalog.open(path: catalogPath, logger: logger, clock: clock)
@@ -70,10 +78,32 @@ public final class Registry: Sendable {
     }
 
     /// The catalog when the store exists, else nil (nothing is created). For reads.
+    ///
+    /// Opened read-only, without migrating, when this user cannot write the store (``StoreAccess``), so that
+    /// `ls`, `show`, `log`, `audit` and `verify` work for a reader; in SQLite's immutable mode only on a
+    /// read-only mount, where nothing can write.
     package func existingCatalog() throws(RegistryError) -> Catalog? {
         if let c = catalogBox.value { return c }
         do {
-            guard let c = try Catalog.openExisting(path: catalogPath, logger: logger, clock: clock) else { return nil }
+            guard FileManager.default.fileExists(atPath: catalogPath) else { return nil }
+            let c: Catalog
+            switch StoreAccess.of(root: root, catalog: catalogPath) {
+            case .readWrite:
+                guard let opened = try Catalog.openExisting(path: catalogPath, logger: logger, clock: clock) else { return nil }
+                c = opened
+            case .readOnly:
+                do {
+                    c = try Catalog.openReadOnly(path: catalogPath, immutable: false, logger: logger, clock: clock)
+                } catch let error as CatalogError where !FileManager.default.fileExists(atPath: catalogPath + "-shm") {
+                    // Immutable mode would read it, but is wrong while the owner may write: say what is missing.
+                    throw RegistryError.io(
+                        "cannot read catalog \(catalogPath) as this user: a WAL-mode catalog needs catalog.sqlite-wal and "
+                            + "catalog.sqlite-shm beside it, which are missing and which this user cannot create; run any loom "
+                            + "command on the store as its owner (loom keeps them), or mount the store read-only (\(error.message))")
+                }
+            case .readOnlyMount:
+                c = try Catalog.openReadOnly(path: catalogPath, immutable: true, logger: logger, clock: clock)
+            }
             return catalogBox.set(c)
         } catch {
             throw RegistryError(error)

@@ -9,7 +9,7 @@ import Testing
     static func insertForeignLease(_ dir: TestDirectory, name: String, expiresAt: String) throws {
         try Fixture.rawQueue(dir).write { db in
             try db.execute(
-                sql: "INSERT INTO lease VALUES (?, 999999, 'elsewhere', '2026-11-29T14:00:00.000Z', ?)",
+                sql: "INSERT INTO lease (name, holder_pid, holder_host, acquired_at, expires_at) VALUES (?, 999999, 'elsewhere', '2026-11-29T14:00:00.000Z', ?)",
                 arguments: [name, expiresAt])
         }
     }

@@ -45,6 +45,23 @@ import Testing
         try store.expectConsistent()
     }
 
+    /// A full disk during `adapter add` is an I/O error that says so (exit 1), not invalid input asking whether
+    /// the file changed while being registered (exit 3). Limits: in adapter_config.json, part-way into the weights.
+    @Test(arguments: [1, 10_000])
+    func adapterAddOnAFullDiskSaysTheDiskIsFullAndSucceedsWithRoom(limit: Int) throws {
+        let store = try StoreTemplates.shared.copy(.registered)
+        let before = try Self.snapshot(store)
+        let directory = Fixtures.path("adapters/llama-mts")
+        let full = try store.loom(
+            ["adapter", "add", directory, "--name", "mts"], environment: ["LOOM_FAULT_ENOSPC_AFTER": "\(limit)"])
+        try Self.expectCleanFailure(full, naming: directory + "/", store: store, before: before)
+        #expect(full.status == 1 && full.stderr.contains("disk is full") && !full.stderr.contains("did it change"), "\(full)")
+
+        let added = try store.json("adapter", "add", directory, "--name", "mts")
+        #expect(added["created"] == .bool(true) && added["ref"]?.stringValue == "mts@1")
+        try store.expectConsistent()
+    }
+
     /// Limits: the first byte of the merged shard, part-way, one byte short of it (so every shard write but
     /// the last succeeds).
     @Test(arguments: [1, 100_000, -1])

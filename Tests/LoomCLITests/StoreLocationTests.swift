@@ -58,6 +58,18 @@ import Testing
         #expect(!ignored.exists("Store"))
     }
 
+    /// `--store "$UNSET"` or `LOOM_STORE=` would make the working directory the store: refused as a usage
+    /// error (64) in one line, before anything is created there.
+    @Test(arguments: [(["--store", ""], [:]), (["--store="], [:]), ([], ["LOOM_STORE": ""])] as [([String], [String: String])])
+    func anEmptyStorePathIsAUsageError(_ options: [String], _ environment: [String: String]) throws {
+        let cwd = try TemporaryDirectory(prefix: "loom-cli-cwd")
+        for command in [["base", "add", Self.base, "--name", "n"], ["gc"], ["ls"]] {
+            let run = try LoomProcess.run(command + options, environment: environment, in: cwd.path)
+            #expect(run.status == 64 && run.stderrLines.count == 1 && (run.stderr.contains("--store") || run.stderr.contains("LOOM_STORE")), "\(run)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: cwd.path).isEmpty, "\(run)")
+        }
+    }
+
     @Test func defaultStoreIsStoreInTheWorkingDirectory() throws {
         let cwd = try TemporaryDirectory(prefix: "loom-cli-cwd")
         try LoomProcess.run(["base", "add", Self.base, "--name", "n"], in: cwd.path).succeeded()

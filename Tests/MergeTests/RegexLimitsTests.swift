@@ -71,6 +71,19 @@ import Testing
         #expect(try refusal("{\(base), \"target_modules\": [\"q\"], \"alpha_pattern\": {\"(a+)+\": 4}}")?.message.contains("alpha_pattern key") == true)
     }
 
+    /// A refused pattern is echoed clipped, as other config values are: a 400 KB regex is not a 400 KB line.
+    @Test func aHugeRefusedPatternIsClippedInTheMessage() throws {
+        let huge = String(repeating: "a", count: 400_000)
+        let base = #""peft_type": "LORA", "r": 8, "lora_alpha": 16"#
+        for json in ["{\(base), \"target_modules\": \"\(huge)\"}", "{\(base), \"target_modules\": [\"q\"], \"rank_pattern\": {\"\(huge)\": 4}}"] {
+            let config = try AdapterConfig.parse(Array(json.utf8))
+            let error = #expect(throws: MergeError.self) { try ModuleMatcher(config) }
+            let message = error?.message ?? ""
+            #expect(message.contains("longer than 256 bytes") && message.contains("…"), "\(message.prefix(300))")
+            #expect(message.utf8.count < 500, "message of \(message.utf8.count) bytes")
+        }
+    }
+
     @Test func longNamesNeverMatchARegexAndAdapterModulesThatLongAreRefused() throws {
         let config = try AdapterConfig.parse(Array(#"{"peft_type": "LORA", "r": 8, "lora_alpha": 16, "target_modules": ".*proj"}"#.utf8))
         let matcher = try ModuleMatcher(config)

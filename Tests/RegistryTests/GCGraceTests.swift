@@ -21,7 +21,7 @@ import Testing
         var files: [Double: String] = [:]
         for age in Self.ages {
             blobs[age] = try store.looseBlob("blob \(age) minutes old", age: age * 60)
-            files[age] = try store.ingestFile("\(Int(age)).part", bytes: Int(age), age: age * 60)
+            files[age] = try store.ingestFile("\(try GCStore.deadPID())-\(String(Int(age), radix: 16)).part", bytes: Int(age), age: age * 60)
         }
         let result = try store.gc(grace: grace)
         #expect(Set(result.blobs.map(\.digest)) == Set(collected.compactMap { blobs[$0] }))

@@ -145,10 +145,22 @@ import Testing
         #expect(plan.bytesFreed == 5)
     }
 
+    /// gc deletes in `ingest/` only names loom gives; anything else is listed as left alone, whatever its age.
+    @Test func onlyIngestNamesLoomGivesAreCollected() {
+        var collector = Self.collector(budget: nil, [])
+        let old = Self.now - 2 * Self.hour
+        let ours = ["12-00ab34cd56ef7890.part", "rebuild-7-1f", ".trash-gc-8-abc"]
+        let foreign = ["notes.txt", "x.part", "12-XYZ.part", "rebuild-7", ".trash-gc-8-ab-cd", "-1-ab.part", "12-00ab.part.bak"]
+        collector.ingestFiles = (ours + foreign).map { .init(path: "/s/ingest/" + $0, size: 1, modified: old) }
+        let plan = collector.plan(dryRun: true)
+        #expect(plan.ingest.map(\.path) == ours.map { "/s/ingest/" + $0 }.sorted())
+        #expect(plan.skipped == foreign.sorted().map { .foreignIngest("/s/ingest/" + $0) })
+    }
+
     @Test func aLiveLeaseStopsTheSweepButNotEviction() {
         var collector = Self.collector(budget: 0, [Self.artifact(1, size: 1, minutesAgo: 1)])
         collector.blobs = [.init(digest: Self.digest("a1"), size: 1, modified: Self.now - 60), .init(digest: Self.digest("old"), size: 1, modified: .distantPast)]
-        collector.ingestFiles = [.init(path: "/s/ingest/x.part", size: 1, modified: .distantPast)]
+        collector.ingestFiles = [.init(path: "/s/ingest/9-ab.part", size: 1, modified: .distantPast)]
         collector.artifactEntries = [
             .init(path: "/s/artifacts/" + String(Self.key(1).dropFirst(7)), size: 0, modified: .distantPast),
             .init(path: "/s/artifacts/.tmp-x", size: 0, modified: .distantPast),

@@ -9,6 +9,9 @@ package struct LeaseRecord: Sendable, Equatable {
     package let holderPID: Int32
     /// The holder's host name.
     package let holderHost: String
+    /// The holder's start time (``ProcessStartTime``): a process with ``holderPID`` but another start time
+    /// is not the holder. Nil for leases taken before migration 0004, or where it is unknown.
+    package let holderStartTime: Int64?
     /// When the holder took it (or took it over).
     package let acquiredAt: Date
     /// After this anyone may take it over.
@@ -26,6 +29,8 @@ package struct LeaseRecord: Sendable, Equatable {
         name = try row.decode(forColumn: "name")
         holderPID = try row.decode(forColumn: "holder_pid")
         holderHost = try row.decode(forColumn: "holder_host")
+        // Absent from a catalog opened read-only before migration 0004 was applied to it.
+        holderStartTime = row["holder_start"]
         acquiredAt = try row.time("acquired_at")
         expiresAt = try row.time("expires_at")
     }

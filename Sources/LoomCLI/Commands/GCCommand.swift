@@ -15,7 +15,10 @@ struct GCCommand: ParsableCommand {
 
             Blobs nothing references are deleted once older than the grace period (an ingest may have written \
             one and not yet committed it); blobs freed by evicting an artifact in the same run go at once. \
-            Abandoned files in ingest/ and stray entries in artifacts/ also go after the grace period. While \
+            Abandoned files in ingest/ and stray entries in artifacts/ also go after the grace period (in \
+            ingest/ only names loom gives: any other file is listed as skipped and left alone). gc refuses to \
+            run, and deletes nothing, on a store whose catalog is missing or records nothing while blobs/ \
+            holds older blobs (a catalog copied without catalog.sqlite-wal). While \
             another process holds a live lease (a build or registration in progress) no blob is deleted: gc says \
             so, and a later run does it.
 

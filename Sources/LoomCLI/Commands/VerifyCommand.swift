@@ -15,14 +15,18 @@ struct VerifyCommand: ParsableCommand {
             Garbage is not a finding: what `loom gc` (default options) would collect now is listed as \
             collectable, with the bytes it would free, and leaves the exit status 0: unreferenced blobs and \
             abandoned ingest files older than gc's grace period (1h; none while a build or registration holds \
-            a live lease), and dead leases.
+            a live lease), and dead leases. Files in ingest/ whose names loom never gives are noted, not \
+            collected.
 
             Exit status: 0 when there is no finding; otherwise 16 plus one bit per kind of finding:
               1  a corrupt or unreadable blob, or a malformed entry under blobs/
               2  a catalog file whose blob is missing or has another size than
                  recorded (a missing blob is reported here, once per base,
                  adapter or artifact file that needs it)
-              4  SQLite's integrity or foreign-key check failed
+              4  SQLite's integrity or foreign-key check failed, or the catalog
+                 is missing or records nothing while blobs/ holds older blobs
+                 (copied without catalog.sqlite-wal: restore all three catalog
+                 files, or a `loom backup`; gc refuses to run meanwhile)
               8  the event chain is broken
             For example 17 means a corrupt blob, 24 a broken event chain. Errors keep the usual codes \
             (1 I/O, 2 not found, 3 invalid, 4 conflict).

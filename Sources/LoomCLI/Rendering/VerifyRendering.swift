@@ -36,6 +36,9 @@ enum VerifyRendering {
                     + "\(garbage.deadLeases.count) dead lease\(garbage.deadLeases.count == 1 ? "" : "s"): "
                     + "gc would free \(Format.bytes(garbage.bytes)) (\(garbage.bytes) bytes)")
         }
+        for path in report.foreignIngestFiles {
+            lines.append("note: \(path) is not a file loom writes; gc leaves it alone")
+        }
         if !report.liveLeases.isEmpty {
             lines.append("note: \(report.liveLeases.count) live lease(s) (work in progress); their new blobs look unreferenced until committed")
         }
@@ -67,6 +70,7 @@ enum VerifyRendering {
             "dead_leases": .array(garbage.deadLeases.map(lease)),
         ])
         o["live_leases"] = .array(report.liveLeases.map(lease))
+        o["foreign_ingest_files"] = .array(report.foreignIngestFiles.map { .string($0) })
         return .object(o)
     }
 

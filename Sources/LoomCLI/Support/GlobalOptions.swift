@@ -15,8 +15,18 @@ struct GlobalOptions: ParsableArguments {
     /// The store root this invocation uses.
     var storeRoot: String {
         if let store { return store }
-        if let env = ProcessInfo.processInfo.environment["LOOM_STORE"], !env.isEmpty { return env }
+        if let env = ProcessInfo.processInfo.environment["LOOM_STORE"] { return env }
         return "Store"
+    }
+
+    /// Refuses an empty store path (`--store "$UNSET"`, `LOOM_STORE=`): it would make the current
+    /// directory the store, and gc would then clean its `ingest/`.
+    func validate() throws {
+        guard storeRoot.isEmpty else { return }
+        throw ValidationError(
+            store != nil
+                ? "--store is empty: name the store directory (an unset variable in --store \"$VAR\"?)"
+                : "LOOM_STORE is set but empty: name the store directory, or unset it to use ./Store")
     }
 
     func registry() throws -> Registry {

@@ -43,7 +43,7 @@ enum RegexLimits {
     static func check(_ pattern: String, field: String, reserved: Int = 1) throws(MergeError) {
         var scan = Scan(bytes: Array(pattern.utf8), paths: reserved)
         if let problem = scan.run() {
-            throw .unsupported("adapter_config.json: \(field) regex \"\(pattern)\" is refused: \(problem)")
+            throw .unsupported("adapter_config.json: \(field) regex \(MessageText.quoted(pattern)) is refused: \(problem)")
         }
     }
 

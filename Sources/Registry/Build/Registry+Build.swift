@@ -46,8 +46,8 @@ package struct BuildResult: Sendable {
 }
 
 extension Registry {
-    /// How long a build lease lasts without renewal; renewed after every shard.
-    static let buildLeaseTTL: Duration = .seconds(3600)
+    /// How long a build lease lasts without renewal; renewed after every shard and by a ``LeaseRenewer``.
+    static let buildLeaseTTL: Duration = leaseTTL
 
     /// Builds (or finds in the cache) the merged model for `request`.
     ///
@@ -96,6 +96,8 @@ extension Registry {
             }
         }
         defer { _ = try? catalog.releaseLease(name: leaseName) }
+        let renewer = renewing(leaseName, catalog: catalog, ttl: Self.buildLeaseTTL)
+        defer { renewer.stop() }
         Fault.point("build.after-lease")
         if var hit = try cacheHit(key, catalog: catalog, verify: request.verify, notes: &notes) {
             hit.waited = waited
@@ -152,11 +154,8 @@ extension Registry {
         return out
     }
 
-    /// True when a lease's holder cannot be running any more: a pid that no longer exists on this host.
-    static let holderIsGone: @Sendable (LeaseRecord) -> Bool = { lease in
-        guard lease.holderHost == Registry.hostName else { return false }
-        return kill(pid_t(lease.holderPID), 0) != 0 && errno == ESRCH
-    }
+    /// True when a lease's holder cannot be running any more (``leaseHolderIsGone(_:)``).
+    static let holderIsGone: @Sendable (LeaseRecord) -> Bool = { lease in leaseHolderIsGone(lease) }
 
     static var hostName: String {
         var buffer = [UInt8](repeating: 0, count: 256)

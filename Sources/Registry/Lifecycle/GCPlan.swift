@@ -129,6 +129,11 @@ package struct GCPlan: Sendable, Equatable {
                 reason: "live lease held by \(holder): blobs, ingest files and stray directories are not swept while it lasts")
         }
 
+        /// An entry of `ingest/` whose name loom never gives: never deleted, whatever its age.
+        package static func foreignIngest(_ path: String) -> Skip {
+            Skip(subject: path, reason: Reason.foreignIngest)
+        }
+
         /// An entry; see each property.
         package init(subject: String, reason: String) {
             self.subject = subject
@@ -144,6 +149,8 @@ package struct GCPlan: Sendable, Equatable {
         package static let unreferenced = "unreferenced, older than grace"
         /// An ingest entry older than the grace period whose writer is not running.
         package static let staleIngest = "abandoned ingest file, older than grace"
+        /// Why an entry of `ingest/` that loom did not name is left alone.
+        package static let foreignIngest = "not a file loom writes (its name is not <pid>-<hex>.part): left alone"
         /// The directory of an artifact evicted in the same run.
         package static let evictedDirectory = "artifact evicted"
         /// An artifact directory without a catalog row, older than the grace period.

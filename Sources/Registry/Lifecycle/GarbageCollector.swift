@@ -13,7 +13,8 @@ package import Foundation
 ///
 /// Blobs nothing kept references go: at once when an artifact evicted in this run referenced them,
 /// else only when older than ``grace`` (an ingest may have written one and not yet committed its row).
-/// Entries of `ingest/` whose writer is not known to run, `artifacts/<hex>` directories without a
+/// Entries of `ingest/` named as loom names them (``isLoomIngestName(_:)``; others are left alone and
+/// listed in ``GCPlan/skipped``) whose writer is not known to run, `artifacts/<hex>` directories without a
 /// catalog row and `.tmp-*`/`.trash-*` leftovers go when older than ``grace``; directories of evicted
 /// artifacts go at once. While any lease is live, none of blobs, ingest entries and stray directories
 /// are swept (a writer may be between ingest and commit): the plan says so in ``GCPlan/skipped``.
@@ -149,6 +150,11 @@ package struct GarbageCollector: Sendable {
                 plan.directories.append(.init(path: entry.path, kind: .evicted, reason: GCPlan.Reason.evictedDirectory))
             }
         }
+        // Only names loom gives are ever deleted: `ingest/` may be a directory someone else uses too
+        // (a store opened at the wrong path), and a file we did not write is not ours to collect.
+        for file in ingestFiles.sorted(by: { $0.path < $1.path }) where !Self.isLoomIngestName(file.name) {
+            plan.skipped.append(.foreignIngest(file.path))
+        }
         guard liveLeases.isEmpty else {
             plan.skipped += liveLeases.map { GCPlan.Skip.liveLease($0.name, holder: $0.holder) }
             plan.directories.sort { $0.path < $1.path }
@@ -169,7 +175,8 @@ package struct GarbageCollector: Sendable {
                 plan.blobs.append(.init(digest: blob.digest, size: blob.size, reason: GCPlan.Reason.unreferenced))
             }
         }
-        for file in ingestFiles.sorted(by: { $0.path < $1.path }) where file.modified < cutoff && !file.inUse {
+        for file in ingestFiles.sorted(by: { $0.path < $1.path })
+        where file.modified < cutoff && !file.inUse && Self.isLoomIngestName(file.name) {
             plan.ingest.append(.init(path: file.path, size: file.size, modifiedAt: file.modified, reason: GCPlan.Reason.staleIngest))
         }
         let allKeys = Set(artifacts.map(\.key))
@@ -213,6 +220,24 @@ package struct GarbageCollector: Sendable {
             }
         }
         return evicted.reversed()
+    }
+
+    /// Whether `name` is one loom gives an entry of `ingest/`: `<pid>-<16 hex>.part` (an ingest's
+    /// temporary file), `rebuild-<pid>-<hex>` (a rebuild's scratch directory) or `.trash-gc-<pid>-<hex>`
+    /// (one gc moved aside). Only such entries are ever collected.
+    static func isLoomIngestName(_ name: String) -> Bool {
+        func isDecimal(_ s: Substring) -> Bool { !s.isEmpty && s.count <= 10 && s.utf8.allSatisfy { (0x30...0x39).contains($0) } }
+        func isHex(_ s: Substring) -> Bool {
+            !s.isEmpty && s.count <= 16 && s.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        }
+        func pidAndHex(_ rest: Substring) -> Bool {
+            let parts = rest.split(separator: "-", omittingEmptySubsequences: false)
+            return parts.count == 2 && isDecimal(parts[0]) && isHex(parts[1])
+        }
+        if name.hasSuffix(".part") { return pidAndHex(name.dropLast(5)) }
+        if name.hasPrefix("rebuild-") { return pidAndHex(name.dropFirst(8)) }
+        if name.hasPrefix(".trash-gc-") { return pidAndHex(name.dropFirst(10)) }
+        return false
     }
 
     /// The 64 hex digits of a `sha256:` key (the name of its `artifacts/` directory).

@@ -18,17 +18,23 @@ extension Registry {
     /// still unreferenced), ingest files and stray directories. Dead leases are deleted on the way. What
     /// fails a re-check is left alone and listed in ``GCPlan/skipped``.
     ///
-    /// A store without a catalog yields an empty plan and is not created. Safe to call from several threads
+    /// A store without a catalog yields an empty plan and is not created. A store whose blobs the catalog
+    /// cannot account for (``lostCatalogProblem(_:)``: a catalog copied without its `-wal`) is refused,
+    /// dry run included, and nothing is deleted. Safe to call from several threads
     /// and processes at once, beside builds and registrations (each re-check runs under the write lock).
     ///
     /// - Warning: without `dryRun`, deletes artifacts, blobs and files; `maxSize: 0` evicts every
     ///   unrooted artifact (they can be rebuilt).
     /// - Returns: the plan for a dry run; otherwise what was actually done, in the plan's shape, so that a
     ///   dry run followed by a real run with nothing changed in between returns equal items.
-    /// - Throws: ``RegistryError`` `.io` when the store cannot be listed or the catalog read or written;
+    /// - Throws: ``RegistryError`` `.conflict` for a lost catalog (above); `.io` when the store cannot be listed or the catalog read or written;
     ///   items done before the failure stay done (the store stays consistent: rows go before bytes).
     package func collectGarbage(_ options: GCOptions) throws(RegistryError) -> GCPlan {
-        guard let catalog = try existingCatalog() else { return GCPlan(dryRun: options.dryRun) }
+        let existing = try existingCatalog()
+        if let problem = try lostCatalogProblem(existing) {
+            throw .conflict("gc refused, nothing was deleted: \(problem)")
+        }
+        guard let catalog = existing else { return GCPlan(dryRun: options.dryRun) }
         let plan = try planGarbage(options, catalog: catalog)
         logger.debug(
             "gc plan",

@@ -101,6 +101,8 @@ extension Registry {
             throw RegistryError(error)
         }
         defer { _ = try? catalog.releaseLease(name: name) }
+        let renewer = renewing(name, catalog: catalog, ttl: Self.buildLeaseTTL)
+        defer { renewer.stop() }
         return try body { () throws(RegistryError) in
             do {
                 try catalog.renewLease(name: name, ttl: Self.buildLeaseTTL)

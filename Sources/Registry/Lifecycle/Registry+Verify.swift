@@ -10,7 +10,9 @@ extension Registry {
     /// foreign-key checks; walks the event log's hash chain. Also lists garbage, which is not a finding:
     /// exactly what `loom gc` with its default options would collect now (``GarbageCollector``'s rules,
     /// default grace: unreferenced blobs and abandoned ingest files older than the grace period, none while
-    /// a lease is live; dead leases). A store that does not exist is clean and is not created.
+    /// a lease is live; dead leases). A store that does not exist is clean and is not created. Blobs beside a
+    /// missing or blank catalog (``lostCatalogProblem(_:)``) are an `integrity` finding, and none is listed
+    /// as garbage.
     ///
     /// Safe while other processes build or collect: a reference that looks broken is re-checked on a
     /// fresh catalog snapshot before it is reported, and a blob deleted during the walk is skipped.
@@ -38,8 +40,10 @@ extension Registry {
         if let catalog {
             try checkCatalog(catalog, into: &report)
         }
+        let lost = try lostCatalogProblem(catalog)
+        if let lost { report.findings.append(.init(kind: .integrity, message: lost)) }
         // Without the file rows nothing is known to be unreferenced: calling every blob garbage would invite a gc.
-        if referencesKnown, let catalog {
+        if referencesKnown, lost == nil, let catalog {
             try collectable(catalog, into: &report)
         }
         return report
@@ -189,6 +193,7 @@ extension Registry {
         let plan = try planGarbage(GCOptions(dryRun: true), catalog: catalog)
         report.garbage.unreferencedBlobs = plan.blobs.map { VerifyReport.Blob(digest: $0.digest, size: $0.size) }
         report.garbage.staleIngestFiles = plan.ingest.map { VerifyReport.StaleFile(path: $0.path, size: $0.size, modified: $0.modifiedAt) }
+        report.foreignIngestFiles = plan.skipped.filter { $0.reason == GCPlan.Reason.foreignIngest }.map(\.subject)
         let dead = Set(plan.leases.map { $0.name + "\u{0}" + $0.holder })
         let leases: [LeaseRecord]
         do {

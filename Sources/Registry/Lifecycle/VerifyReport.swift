@@ -19,8 +19,8 @@ package struct VerifyReport: Sendable, Equatable {
         /// A base, adapter or artifact file row whose blob is absent (a missing blob is reported
         /// here, once per row that needs it) or has another size than the row records.
         case reference = 2
-        /// `PRAGMA integrity_check` or `PRAGMA foreign_key_check` reported a problem, or the catalog
-        /// could not be read.
+        /// `PRAGMA integrity_check` or `PRAGMA foreign_key_check` reported a problem, the catalog could
+        /// not be read, or it is missing or records nothing beside older blobs (`lostCatalogProblem`).
         case integrity = 4
         /// The event log's hash chain is broken: an event was edited, deleted or reordered.
         case chain = 8
@@ -125,6 +125,9 @@ package struct VerifyReport: Sendable, Equatable {
     package var garbage = Garbage()
     /// Leases still live (work in progress); blobs they are writing look unreferenced until committed.
     package var liveLeases: [LeaseRecord] = []
+    /// Entries of `ingest/` whose names loom never gives (absolute paths): not garbage, as gc never
+    /// deletes them, and not a finding.
+    package var foreignIngestFiles: [String] = []
     /// Blob files rehashed.
     package var blobsChecked = 0
     /// Bytes rehashed.

@@ -87,8 +87,14 @@ extension Registry {
             weights = try blobs.ingest(
                 contentsOf: weightsFile.resolvedPath, expecting: checked.digest, identity: weightsFile.identity,
                 progress: { progress.advance(to: $0) })
-        } catch {
+        } catch let error as BlobStoreError
+            where error.kind == .digestMismatch || error.kind == .sizeMismatch || error.kind == .invalid
+        {
             throw RegistryError(.invalid, "cannot store \(shown): \(error) (did it change while being registered?)")
+        } catch let error as BlobStoreError where error.errno == ENOSPC {
+            throw .io("cannot store \(shown): the disk is full: \(error)")
+        } catch {
+            throw .io("cannot store \(shown): \(error)")
         }
         let manifest = Manifest([
             .init(path: "adapter_config.json", digest: configBlob.digest, size: configBlob.size),
