@@ -12,6 +12,8 @@ import Testing
         let path = Fixture.catalogPath(dir)
         #expect(try Catalog.migrate(path: path, upTo: "0002_create_recipes", migrations: LoomMigrations.all, logger: Fixture.logger)
             == ["0002_create_recipes"])
+        #expect(try Catalog.migrate(path: path, upTo: "0003_record_blob_stats", migrations: LoomMigrations.all, logger: Fixture.logger)
+            == ["0003_record_blob_stats"])
         #expect(try Catalog.migrate(path: path, upTo: "0004_add_lease_holder_start", migrations: LoomMigrations.all, logger: Fixture.logger)
             == ["0004_add_lease_holder_start"])
         let old = try queue.read { try Row.fetchOne($0, sql: "SELECT holder_pid, holder_start FROM lease WHERE name = 'build:x'") }
