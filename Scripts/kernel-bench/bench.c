@@ -1,4 +1,4 @@
-// Standalone throughput measurement of the CMergeKernels kernels against OpenBLAS sgemm and memcpy in
+// Standalone throughput measurement of the CMergeKernels kernels against OpenBLAS dgemm and memcpy in
 // the same run. Every repetition runs all contenders back to back (interleaved), so load from other
 // processes hits them alike; medians are reported. Build and run with ./run.sh.
 #include "CMergeKernels.h"
@@ -33,26 +33,35 @@ static float *randf(size_t n, unsigned seed) {
     return p;
 }
 
+// Float32 values widened to float64, as a merge holds W0 and the factors.
+static double *randd(size_t n, unsigned seed) {
+    float *f = randf(n, seed);
+    double *p = aligned_alloc(64, (n * 8 + 63) & ~(size_t)63);
+    for (size_t i = 0; i < n; i++) p[i] = f[i];
+    free(f);
+    return p;
+}
+
 static void lowrank(size_t n, size_t r, int transposed) {
-    float *C = randf(n * n, 1), *A = randf(r * n, 2), *B = randf(n * r, 3), *D = randf(n * n, 4);
+    double *C = randd(n * n, 1), *A = randd(r * n, 2), *B = randd(n * r, 3), *D = randd(n * n, 4);
     double flops = 2.0 * r * n * n, t[6][REPS];
     const size_t block = 64;
-    float *packed = aligned_alloc(64, loom_lowrank_packed_floats(r, n) * 4);
+    double *packed = aligned_alloc(64, loom_lowrank_packed_count(r, n) * 8);
     for (int rep = 0; rep < REPS; rep++) {
         double t0 = now();
-        copy(D, C, n * n * 4);
+        copy(D, C, n * n * 8);
         t[0][rep] = now() - t0;
         t0 = now();
         if (!transposed)
-            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, r, 0.5f, B, r, A, n, 1.0f, C, n);
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, r, 0.5, B, r, A, n, 1.0, C, n);
         else
-            cblas_sgemm(CblasRowMajor, CblasTrans, CblasTrans, n, n, r, 0.5f, A, n, B, r, 1.0f, C, n);
+            cblas_dgemm(CblasRowMajor, CblasTrans, CblasTrans, n, n, r, 0.5, A, n, B, r, 1.0, C, n);
         t[1][rep] = now() - t0;
         for (int isa = 0; isa <= LOOM_ISA_AVX512; isa++) {
             if (loom_kernels_force_isa(isa) != 0) continue;
             t0 = now();
-            if (!transposed) loom_lowrank_update(C, n, n, n, r, B, r, 0, A, n, 0, 0.5f);
-            else loom_lowrank_update(C, n, n, n, r, A, n, 1, B, r, 1, 0.5f);
+            if (!transposed) loom_lowrank_update(C, n, n, n, r, B, r, 0, A, n, 0, 0.5);
+            else loom_lowrank_update(C, n, n, n, r, A, n, 1, B, r, 1, 0.5);
             t[2 + isa][rep] = now() - t0;
         }
         loom_kernels_force_isa(LOOM_ISA_AUTO);
@@ -61,37 +70,38 @@ static void lowrank(size_t n, size_t r, int transposed) {
         else loom_lowrank_pack(B, r, 1, r, n, packed);
         for (size_t i0 = 0; i0 < n; i0 += block) {
             size_t m = n - i0 < block ? n - i0 : block;
-            if (!transposed) loom_lowrank_update_packed(C + i0 * n, n, m, n, r, B + i0 * r, r, 0, packed, 0.5f);
-            else loom_lowrank_update_packed(C + i0 * n, n, m, n, r, A + i0, n, 1, packed, 0.5f);
+            if (!transposed) loom_lowrank_update_packed(C + i0 * n, n, m, n, r, B + i0 * r, r, 0, packed, 0.5);
+            else loom_lowrank_update_packed(C + i0 * n, n, m, n, r, A + i0, n, 1, packed, 0.5);
         }
         t[5][rep] = now() - t0;
     }
     loom_kernels_force_isa(LOOM_ISA_AUTO);
-    printf("-- rank %zu, C %zux%zu f32, %s layout\n", r, n, n, transposed ? "transposed (Conv1D/Embedding)" : "Linear");
+    printf("-- rank %zu, C %zux%zu f64, %s layout\n", r, n, n, transposed ? "transposed (Conv1D/Embedding)" : "Linear");
     double mc = median(t[0]), blas = median(t[1]);
-    printf("%-36s %8.2f ms %8.1f GB/s\n", "memcpy of C (read + write)", mc * 1e3, n * n * 8.0 / mc * 1e-9);
-    printf("%-36s %8.2f ms %8.1f GFLOP/s  (C traffic %.1f GB/s)\n", "cblas_sgemm, beta = 1", blas * 1e3,
-           flops / blas * 1e-9, n * n * 8.0 / blas * 1e-9);
+    printf("%-36s %8.2f ms %8.1f GB/s\n", "memcpy of C (read + write)", mc * 1e3, n * n * 16.0 / mc * 1e-9);
+    printf("%-36s %8.2f ms %8.1f GFLOP/s  (C traffic %.1f GB/s)\n", "cblas_dgemm, beta = 1", blas * 1e3,
+           flops / blas * 1e-9, n * n * 16.0 / blas * 1e-9);
     for (int isa = 0; isa <= LOOM_ISA_AVX512; isa++) {
         if (!loom_kernels_isa_supported(isa)) continue;
         double m = median(t[2 + isa]);
         char label[64];
         snprintf(label, sizeof label, "loom_lowrank_update [%s]", isa_name[isa]);
-        printf("%-36s %8.2f ms %8.1f GFLOP/s  (C traffic %.1f GB/s)  x%.2f of sgemm\n", label, m * 1e3,
-               flops / m * 1e-9, n * n * 8.0 / m * 1e-9, blas / m);
+        printf("%-36s %8.2f ms %8.1f GFLOP/s  (C traffic %.1f GB/s)  x%.2f of dgemm\n", label, m * 1e3,
+               flops / m * 1e-9, n * n * 16.0 / m * 1e-9, blas / m);
     }
     double m = median(t[5]);
-    printf("%-36s %8.2f ms %8.1f GFLOP/s  (C traffic %.1f GB/s)  x%.2f of sgemm\n", "  auto, packed once, 64-row blocks", m * 1e3,
-           flops / m * 1e-9, n * n * 8.0 / m * 1e-9, blas / m);
+    printf("%-36s %8.2f ms %8.1f GFLOP/s  (C traffic %.1f GB/s)  x%.2f of dgemm\n", "  auto, packed once, 64-row blocks", m * 1e3,
+           flops / m * 1e-9, n * n * 16.0 / m * 1e-9, blas / m);
     free(C), free(A), free(B), free(D), free(packed);
 }
 
-enum { N_CONV = 10 };
+enum { N_CONV = 15 };
 static const char *conv_name[N_CONV] = {
     "f32 -> bf16", "bf16 -> f32", "f32 -> f16", "f16 -> f32", "f32 -> f64", "f64 -> f32",
-    "first_nonfinite f32", "first_nonfinite f16", "row_sumsq (8192-wide rows)", "scale_rows_f64",
+    "first_nonfinite f32", "first_nonfinite f16", "row_sumsq f64 (8192-wide rows)", "scale_rows f64",
+    "bf16 -> f64", "f64 -> bf16", "f16 -> f64", "f64 -> f16", "first_nonfinite f64",
 };
-static const double conv_bytes[N_CONV] = {6, 6, 6, 6, 12, 12, 4, 2, 4, 8}; // read + written per element
+static const double conv_bytes[N_CONV] = {6, 6, 6, 6, 12, 12, 4, 2, 8, 16, 10, 10, 10, 10, 8}; // read + written per element
 
 static void run_conv(int k, float *f, void *h, void *g, void *d, size_t n) {
     switch (k) {
@@ -103,8 +113,13 @@ static void run_conv(int k, float *f, void *h, void *g, void *d, size_t n) {
     case 5: loom_convert_f64_to_f32(d, g, n); break;
     case 6: (void)loom_first_nonfinite_f32(f, n); break;
     case 7: (void)loom_first_nonfinite_f16(h, n); break;
-    case 8: loom_row_sumsq(f, 8192, n / 8192, 8192, d); break;
-    case 9: loom_scale_rows_f64(g, 8192, n / 8192, 8192, d); break;
+    case 8: loom_row_sumsq(d, 8192, n / 8192, 8192, g); break;
+    case 9: loom_scale_rows(d, 8192, n / 8192, 8192, (const double *)g); break;
+    case 10: loom_convert_bf16_to_f64(h, d, n); break;
+    case 11: loom_convert_f64_to_bf16(d, h, n); break;
+    case 12: loom_convert_f16_to_f64(h, d, n); break;
+    case 13: loom_convert_f64_to_f16(d, h, n); break;
+    case 14: (void)loom_first_nonfinite_f64(d, n); break;
     }
 }
 

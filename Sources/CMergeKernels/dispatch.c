@@ -56,6 +56,10 @@ void loom_convert_f32_to_bf16(const void *src, void *dst, size_t n) { loom_activ
 void loom_convert_f32_to_f16(const void *src, void *dst, size_t n) { loom_active_table()->f32_to_f16(src, dst, n); }
 void loom_convert_f64_to_f32(const void *src, void *dst, size_t n) { loom_active_table()->f64_to_f32(src, dst, n); }
 void loom_convert_f32_to_f64(const void *src, void *dst, size_t n) { loom_active_table()->f32_to_f64(src, dst, n); }
+void loom_convert_bf16_to_f64(const void *src, void *dst, size_t n) { loom_active_table()->bf16_to_f64(src, dst, n); }
+void loom_convert_f16_to_f64(const void *src, void *dst, size_t n) { loom_active_table()->f16_to_f64(src, dst, n); }
+void loom_convert_f64_to_bf16(const void *src, void *dst, size_t n) { loom_active_table()->f64_to_bf16(src, dst, n); }
+void loom_convert_f64_to_f16(const void *src, void *dst, size_t n) { loom_active_table()->f64_to_f16(src, dst, n); }
 void loom_copy_f32(const void *src, void *dst, size_t n) { memmove(dst, src, n * sizeof(float)); }
 
 uint16_t loom_f32_to_bf16_bits(float x) { return loom_bf16_from_bits32(loom_bits_from_f32(x)); }
@@ -68,22 +72,17 @@ float loom_f16_bits_to_f32(uint16_t h) { return loom_f32_from_bits(loom_bits32_f
 ptrdiff_t loom_first_nonfinite_f32(const void *src, size_t n) { return loom_active_table()->first_nonfinite_f32(src, n); }
 ptrdiff_t loom_first_nonfinite_f16(const void *src, size_t n) { return loom_active_table()->first_nonfinite_f16(src, n); }
 ptrdiff_t loom_first_nonfinite_bf16(const void *src, size_t n) { return loom_active_table()->first_nonfinite_bf16(src, n); }
+ptrdiff_t loom_first_nonfinite_f64(const void *src, size_t n) { return loom_active_table()->first_nonfinite_f64(src, n); }
 
-void loom_row_sumsq(const float *C, size_t ldc, size_t rows, size_t cols, double *out) {
+void loom_row_sumsq(const double *C, size_t ldc, size_t rows, size_t cols, double *out) {
     loom_active_table()->row_sumsq(C, ldc, rows, cols, out);
 }
-void loom_col_sumsq_accumulate(const float *C, size_t ldc, size_t rows, size_t cols, double *sums) {
+void loom_col_sumsq_accumulate(const double *C, size_t ldc, size_t rows, size_t cols, double *sums) {
     loom_active_table()->col_sumsq(C, ldc, rows, cols, sums);
 }
-void loom_scale_rows_f64(float *C, size_t ldc, size_t rows, size_t cols, const double *f) {
-    loom_active_table()->scale_rows_f64(C, ldc, rows, cols, f);
+void loom_scale_rows(double *C, size_t ldc, size_t rows, size_t cols, const double *f) {
+    loom_active_table()->scale_rows(C, ldc, rows, cols, f);
 }
-void loom_scale_cols_f64(float *C, size_t ldc, size_t rows, size_t cols, const double *f) {
-    loom_active_table()->scale_cols_f64(C, ldc, rows, cols, f);
-}
-void loom_scale_rows_f32(float *C, size_t ldc, size_t rows, size_t cols, const float *f) {
-    loom_active_table()->scale_rows_f32(C, ldc, rows, cols, f);
-}
-void loom_scale_cols_f32(float *C, size_t ldc, size_t rows, size_t cols, const float *f) {
-    loom_active_table()->scale_cols_f32(C, ldc, rows, cols, f);
+void loom_scale_cols(double *C, size_t ldc, size_t rows, size_t cols, const double *f) {
+    loom_active_table()->scale_cols(C, ldc, rows, cols, f);
 }

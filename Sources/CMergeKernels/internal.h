@@ -7,29 +7,32 @@
 #include <stdint.h>
 #include <string.h>
 
-// Rows per register tile of the low-rank kernel; packed L holds `r * LOOM_MR` floats.
+// Rows per register tile of the low-rank kernel; packed L holds `r * LOOM_MR` doubles.
 #define LOOM_MR 4
 
 /// One variant of every kernel. `lowrank_block` updates C[rows, cols] from an untransposed R with row
-/// stride `ldr`; `lpack` is scratch for `r * LOOM_MR` floats. Other entries match the public functions.
+/// stride `ldr`; `lpack` is scratch for `r * LOOM_MR` doubles. Other entries match the public functions.
 typedef struct {
-    void (*lowrank_block)(float *C, size_t ldc, size_t rows, size_t cols, size_t r, const float *L,
-                          size_t ldl, int trans_l, const float *R, size_t ldr, float coef, float *lpack);
+    void (*lowrank_block)(double *C, size_t ldc, size_t rows, size_t cols, size_t r, const double *L,
+                          size_t ldl, int trans_l, const double *R, size_t ldr, double coef, double *lpack);
     void (*bf16_to_f32)(const void *src, void *dst, size_t n);
     void (*f16_to_f32)(const void *src, void *dst, size_t n);
     void (*f32_to_bf16)(const void *src, void *dst, size_t n);
     void (*f32_to_f16)(const void *src, void *dst, size_t n);
     void (*f64_to_f32)(const void *src, void *dst, size_t n);
     void (*f32_to_f64)(const void *src, void *dst, size_t n);
+    void (*bf16_to_f64)(const void *src, void *dst, size_t n);
+    void (*f16_to_f64)(const void *src, void *dst, size_t n);
+    void (*f64_to_bf16)(const void *src, void *dst, size_t n);
+    void (*f64_to_f16)(const void *src, void *dst, size_t n);
     ptrdiff_t (*first_nonfinite_f32)(const void *src, size_t n);
     ptrdiff_t (*first_nonfinite_f16)(const void *src, size_t n);
     ptrdiff_t (*first_nonfinite_bf16)(const void *src, size_t n);
-    void (*row_sumsq)(const float *C, size_t ldc, size_t rows, size_t cols, double *out);
-    void (*col_sumsq)(const float *C, size_t ldc, size_t rows, size_t cols, double *sums);
-    void (*scale_rows_f64)(float *C, size_t ldc, size_t rows, size_t cols, const double *f);
-    void (*scale_cols_f64)(float *C, size_t ldc, size_t rows, size_t cols, const double *f);
-    void (*scale_rows_f32)(float *C, size_t ldc, size_t rows, size_t cols, const float *f);
-    void (*scale_cols_f32)(float *C, size_t ldc, size_t rows, size_t cols, const float *f);
+    ptrdiff_t (*first_nonfinite_f64)(const void *src, size_t n);
+    void (*row_sumsq)(const double *C, size_t ldc, size_t rows, size_t cols, double *out);
+    void (*col_sumsq)(const double *C, size_t ldc, size_t rows, size_t cols, double *sums);
+    void (*scale_rows)(double *C, size_t ldc, size_t rows, size_t cols, const double *f);
+    void (*scale_cols)(double *C, size_t ldc, size_t rows, size_t cols, const double *f);
 } loom_kernel_table;
 
 extern const loom_kernel_table loom_table_portable;
@@ -62,6 +65,11 @@ static inline float loom_f32_from_bits(uint32_t u) {
 static inline uint32_t loom_bits_from_f32(float f) {
     uint32_t u;
     memcpy(&u, &f, 4);
+    return u;
+}
+static inline uint64_t loom_bits_from_f64(double d) {
+    uint64_t u;
+    memcpy(&u, &d, 8);
     return u;
 }
 
@@ -102,6 +110,24 @@ static inline uint32_t loom_bits32_from_f16(uint16_t h) {
     if (a >= 0x0400u) return sign | ((a + (112u << 10)) << 13);
     // Zero or subnormal: a * 2^-24 is exact in float32 (normal there).
     return sign | loom_bits_from_f32((float)a * 0x1p-24f);
+}
+
+// MARK: - float64 to 16-bit formats
+
+/// The float32 bits of `d` rounded to odd (truncated toward zero, lowest bit set when inexact), except for
+/// NaN, which converts as `(float)d` does. Rounding that to a format of at most 22 significant bits (bf16,
+/// f16) with round-to-nearest-even gives `d` correctly rounded to it: with two or more extra bits, the
+/// sticky lowest bit keeps the one rounding's ties and halves apart (Boldo and Melquiond, 2008). Overflow
+/// gives FLT_MAX with the sign, which both formats then round to infinity.
+static inline uint32_t loom_f32_bits_round_to_odd(double d) {
+    float f = (float)d;
+    uint32_t u = loom_bits_from_f32(f);
+    if (d != d) return u;
+    double back = (double)f;
+    uint64_t mb = loom_bits_from_f64(back) & 0x7FFFFFFFFFFFFFFFull, md = loom_bits_from_f64(d) & 0x7FFFFFFFFFFFFFFFull;
+    if (mb > md) u -= 1; // rounded away from zero: step back toward it
+    if (mb != md) u |= 1;
+    return u;
 }
 
 #endif

@@ -21,4 +21,15 @@ public enum Fixtures {
     public static func path(_ relative: String) -> String {
         root + "/" + relative
     }
+
+    /// Absolute path of the second PEFT fixture set (merge engine v2: combinations, QLoRA, MoE experts,
+    /// extraction), `Tests/Fixtures/peft-v2`.
+    public static var v2Root: String {
+        packageRoot + "/Tests/Fixtures/peft-v2"
+    }
+
+    /// Absolute path of a file or directory under ``v2Root`` (`"bases/llama-q/model.safetensors"`).
+    public static func v2Path(_ relative: String) -> String {
+        v2Root + "/" + relative
+    }
 }

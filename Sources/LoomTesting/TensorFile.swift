@@ -76,13 +76,19 @@ public enum MergeBar {
     }
 
     /// Whether `ours` is within one rounding of `exact`: for 16-bit dtypes, every element within one ulp
-    /// of the exact value rounded once; for f32, within 4·2⁻²⁴ of the tensor's largest magnitude.
+    /// of the exact value (a correctly rounded result is within half an ulp); for f32, within 4·2⁻²⁴ of the
+    /// tensor's largest magnitude.
     public static func withinOneRounding(_ ours: [Double], exact: [Double], dtype: DType) -> Bool {
         if dtype == .f32 {
             let scale = exact.reduce(0) { max($0, abs($1)) }
             return maxError(ours, exact) <= 4 * Foundation.pow(2, -24) * scale
         }
-        // |ours − exact| ≤ ulp + half an ulp covers "equal or adjacent to exact rounded once".
-        return zip(ours, exact).allSatisfy { o, e in abs(o - e) <= 1.5 * ulp(e, dtype) }
+        return maxUlps(ours, exact: exact, dtype: dtype) <= 1
+    }
+
+    /// Largest |ours − exact| in units of the last place of the exact value in `dtype` (for messages and
+    /// the 16-bit bar).
+    public static func maxUlps(_ ours: [Double], exact: [Double], dtype: DType) -> Double {
+        zip(ours, exact).reduce(0) { max($0, abs($1.0 - $1.1) / ulp($1.1, dtype)) }
     }
 }

@@ -133,7 +133,7 @@ import Testing
         let ab = try MergePlan(base: base, inputs: [.init(analysis: a, weight: 0.7, digest: "sha256:a"), .init(analysis: b, weight: 0.3, digest: "sha256:b")])
         let ba = try MergePlan(base: base, inputs: [.init(analysis: b, weight: 0.3, digest: "sha256:b"), .init(analysis: a, weight: 0.7, digest: "sha256:a")])
         let name = "model.layers.0.self_attn.q_proj.weight"
-        #expect(ab.tensors[name]?.lowRank.map(\.coefficient) == [Float(0.7 * 2.0), Float(0.3 * 4.0)])
+        #expect(ab.tensors[name]?.lowRank.map(\.coefficient) == [0.7 * 2.0, 0.3 * 4.0])
         #expect(ba.tensors[name]?.lowRank.map(\.coefficient) == ab.tensors[name]?.lowRank.map(\.coefficient))
     }
 }

@@ -2,18 +2,18 @@ import CBLAS
 import Testing
 @testable import Merge
 
-/// Low-rank update: accuracy against a float64 reference, both layouts, row blocks, and OpenBLAS.
+/// Low-rank update (float64): accuracy against a float64 reference, both layouts, row blocks, and OpenBLAS.
 @Suite struct KernelTests {
     /// (rows, columns, rank) with tails that are not multiples of any vector width.
     static let shapes: [(Int, Int, Int)] = [
         (7, 13, 1), (7, 13, 3), (64, 168, 8), (257, 33, 16), (5, 130, 65), (9, 100, 16), (1, 1, 1), (33, 17, 256),
     ]
 
-    @Test(arguments: shapes, [Float(1), 0.75, -2.5])
-    func linearDeltaIsWithinRoundingOfFloat64(shape: (Int, Int, Int), scale: Float) {
+    @Test(arguments: shapes, [1, 0.75, -2.5])
+    func linearDeltaIsWithinRoundingOfFloat64(shape: (Int, Int, Int), scale: Double) {
         let (rows, cols, rank) = shape
         var rng = SplitMix64(seed: UInt64(rows * 1000 + cols * 10 + rank))
-        let b = rng.floats(rows * rank), a = rng.floats(rank * cols), w = rng.floats(rows * cols)
+        let b = rng.doubles(rows * rank), a = rng.doubles(rank * cols), w = rng.doubles(rows * cols)
         var out = w
         b.withUnsafeBufferPointer { bp in
             a.withUnsafeBufferPointer { ap in
@@ -28,11 +28,11 @@ import Testing
     }
 
     /// Conv1D / Embedding: W is `[in, out]`, ΔW = (B·A)ᵀ with A `[rank, in]`, B `[out, rank]`.
-    @Test(arguments: shapes, [Float(1), -0.375])
-    func transposedDeltaIsWithinRoundingOfFloat64(shape: (Int, Int, Int), scale: Float) {
+    @Test(arguments: shapes, [1, -0.375])
+    func transposedDeltaIsWithinRoundingOfFloat64(shape: (Int, Int, Int), scale: Double) {
         let (inFeatures, outFeatures, rank) = shape
         var rng = SplitMix64(seed: UInt64(inFeatures * 7 + outFeatures * 3 + rank))
-        let a = rng.floats(rank * inFeatures), b = rng.floats(outFeatures * rank), w = rng.floats(inFeatures * outFeatures)
+        let a = rng.doubles(rank * inFeatures), b = rng.doubles(outFeatures * rank), w = rng.doubles(inFeatures * outFeatures)
         var out = w
         b.withUnsafeBufferPointer { bp in
             a.withUnsafeBufferPointer { ap in
@@ -52,9 +52,9 @@ import Testing
     func rowBlocksGiveTheSameBitsAsOneCall(transposed: Bool) {
         let (rows, cols, rank) = (37, 70, 12)
         var rng = SplitMix64(seed: 99)
-        let b = rng.floats((transposed ? cols : rows) * rank), a = rng.floats(rank * (transposed ? rows : cols))
-        let w = rng.floats(rows * cols)
-        func apply(_ block: UnsafeMutableBufferPointer<Float>, _ range: Range<Int>) {
+        let b = rng.doubles((transposed ? cols : rows) * rank), a = rng.doubles(rank * (transposed ? rows : cols))
+        let w = rng.doubles(rows * cols)
+        func apply(_ block: UnsafeMutableBufferPointer<Double>, _ range: Range<Int>) {
             b.withUnsafeBufferPointer { bp in
                 a.withUnsafeBufferPointer { ap in
                     if transposed { Kernels.addTransposedDelta(to: block, rows: range, b: bp, a: ap, rank: rank, scale: 0.5) }
@@ -74,12 +74,12 @@ import Testing
         #expect(whole.map(\.bitPattern) == blocked.map(\.bitPattern))
     }
 
-    /// The same product through OpenBLAS lands within float32 noise: the CBLAS link works, and the
-    /// shapes mean what sgemm means.
-    @Test func agreesWithOpenBLASSgemm() {
+    /// The same product through OpenBLAS lands within float64 noise: the CBLAS link works, and the
+    /// shapes mean what dgemm means.
+    @Test func agreesWithOpenBLASDgemm() {
         let (m, n, k) = (45, 77, 16)
         var rng = SplitMix64(seed: 5)
-        let b = rng.floats(m * k), a = rng.floats(k * n), w = rng.floats(m * n)
+        let b = rng.doubles(m * k), a = rng.doubles(k * n), w = rng.doubles(m * n)
         var ours = w, blas = w
         b.withUnsafeBufferPointer { bp in
             a.withUnsafeBufferPointer { ap in
@@ -87,21 +87,21 @@ import Testing
                     Kernels.addLinearDelta(to: $0, rows: 0..<m, b: bp, a: ap, rank: k, scale: 1.5)
                 }
                 blas.withUnsafeMutableBufferPointer {
-                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1.5,
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1.5,
                                 bp.baseAddress, Int32(k), ap.baseAddress, Int32(n), 1, $0.baseAddress, Int32(n))
                 }
             }
         }
-        // Both are within (k+2)·2⁻²⁴ of the exact value relative to |W| + 1.5·Σ|B||A| (sgemm may use FMA
+        // Both are within (k+2)·2⁻⁵³ of the exact value relative to |W| + 1.5·Σ|B||A| (dgemm may use FMA
         // and another order), so they are within twice that of each other.
         var worst = 0.0
         for i in 0..<m {
             for j in 0..<n {
-                let magnitude = abs(Double(w[i * n + j])) + 1.5 * (0..<k).reduce(0.0) { $0 + abs(Double(b[i * k + $1]) * Double(a[$1 * n + j])) }
-                worst = max(worst, abs(Double(ours[i * n + j]) - Double(blas[i * n + j])) / magnitude)
+                let magnitude = abs(w[i * n + j]) + 1.5 * (0..<k).reduce(0.0) { $0 + abs(b[i * k + $1] * a[$1 * n + j]) }
+                worst = max(worst, abs(ours[i * n + j] - blas[i * n + j]) / magnitude)
             }
         }
-        #expect(worst <= 2 * Double(k + 2) * 0x1p-24, "largest relative difference from sgemm: \(worst)")
+        #expect(worst <= 2 * Double(k + 2) * 0x1p-53, "largest relative difference from dgemm: \(worst)")
         #expect(worst > 0 || ours == blas)
         #expect(ours != w)
     }
@@ -109,9 +109,9 @@ import Testing
     @Test func lowRankUpdateReadsStridedSubmatrices() {
         // C is the 3×4 top-left corner of a 5×9 array; L and R are read transposed out of wider arrays.
         let rank = 2
-        var c = [Float](repeating: 1, count: 5 * 9)
-        let lStored: [Float] = (0..<(rank * 6)).map { Float($0) }  // L[i,k] = lStored[k*6 + i]
-        let rStored: [Float] = (0..<(4 * 3)).map { Float($0) / 4 } // R[k,j] = rStored[j*3 + k]
+        var c = [Double](repeating: 1, count: 5 * 9)
+        let lStored: [Double] = (0..<(rank * 6)).map { Double($0) }  // L[i,k] = lStored[k*6 + i]
+        let rStored: [Double] = (0..<(4 * 3)).map { Double($0) / 4 } // R[k,j] = rStored[j*3 + k]
         lStored.withUnsafeBufferPointer { l in
             rStored.withUnsafeBufferPointer { r in
                 c.withUnsafeMutableBufferPointer {
@@ -123,7 +123,7 @@ import Testing
         }
         for i in 0..<5 {
             for j in 0..<9 {
-                var expected: Float = 1
+                var expected: Double = 1
                 if i < 3, j < 4 { expected += 2 * (0..<rank).reduce(0) { $0 + lStored[$1 * 6 + i] * rStored[j * 3 + $1] } }
                 #expect(c[i * 9 + j] == expected, "C[\(i),\(j)]")
             }
@@ -131,10 +131,12 @@ import Testing
     }
 
     private func expectWithinRounding(
-        _ out: [Float], w: [Float], rows: Int, cols: Int, rank: Int, scale: Float,
-        factors: (Int, Int, Int) -> (Float, Float)
+        _ out: [Double], w: [Double], rows: Int, cols: Int, rank: Int, scale: Double,
+        factors: (Int, Int, Int) -> (Double, Double)
     ) {
-        let u = 0x1p-24
+        // Factors are widened float32 values, so every product is exact; the reference below rounds its
+        // own sums in float64 too, so the bound counts both dot products.
+        let u = 0x1p-53
         var failures = 0
         for i in 0..<rows {
             for j in 0..<cols {
@@ -144,10 +146,10 @@ import Testing
                     exact += Double(l) * Double(r)
                     magnitude += abs(Double(l) * Double(r))
                 }
-                let expected = Double(w[i * cols + j]) + Double(scale) * exact
+                let expected = w[i * cols + j] + scale * exact
                 // Recursive dot product: γ_rank·Σ|l·r|; then one rounding each for the scale and the add.
-                let bound = 2 * u * abs(expected) + Double(rank + 2) * u * abs(Double(scale)) * magnitude * 1.01 + 1e-30
-                if abs(Double(out[i * cols + j]) - expected) > bound, failures < 5 {
+                let bound = 4 * u * abs(expected) + 2 * Double(rank + 2) * u * abs(scale) * magnitude * 1.01 + 1e-300
+                if abs(out[i * cols + j] - expected) > bound, failures < 5 {
                     failures += 1
                     Issue.record("[\(i),\(j)] got \(out[i * cols + j]), exact \(expected), bound \(bound)")
                 }
@@ -171,6 +173,10 @@ struct SplitMix64: RandomNumberGenerator {
     mutating func floats(_ count: Int) -> [Float] {
         (0..<count).map { _ in Float.random(in: -1..<1, using: &self) * Float(1 << Int.random(in: 0..<4, using: &self)) }
     }
+    /// ``floats(_:)`` widened to float64 (factors as a merge holds them: widened stored values).
+    mutating func doubles(_ count: Int) -> [Double] {
+        floats(count).map(Double.init)
+    }
 }
 
 /// ``LowRankDelta``: packed once, applied per row block and from several threads, same bits.
@@ -181,7 +187,7 @@ struct SplitMix64: RandomNumberGenerator {
         var rng = SplitMix64(seed: UInt64(rows ^ cols ^ rank))
         // W is rows × cols in both layouts; B and A are shaped for the layout.
         let (outFeatures, inFeatures) = layout == .linear ? (rows, cols) : (cols, rows)
-        let b = rng.floats(outFeatures * rank), a = rng.floats(rank * inFeatures), w = rng.floats(rows * cols)
+        let b = rng.doubles(outFeatures * rank), a = rng.doubles(rank * inFeatures), w = rng.doubles(rows * cols)
         var expected = w
         b.withUnsafeBufferPointer { bp in
             a.withUnsafeBufferPointer { ap in
@@ -196,7 +202,7 @@ struct SplitMix64: RandomNumberGenerator {
         }
         #expect(delta.rows == rows && delta.columns == cols)
         let blockRows = 7
-        let blocks = await withTaskGroup(of: (Int, [Float]).self) { group in
+        let blocks = await withTaskGroup(of: (Int, [Double]).self) { group in
             for start in stride(from: 0, to: rows, by: blockRows) {
                 let range = start..<min(start + blockRows, rows)
                 let initial = Array(w[range.lowerBound * cols..<range.upperBound * cols])
@@ -206,7 +212,7 @@ struct SplitMix64: RandomNumberGenerator {
                     return (start, block)
                 }
             }
-            return await group.reduce(into: [Int: [Float]]()) { $0[$1.0] = $1.1 }
+            return await group.reduce(into: [Int: [Double]]()) { $0[$1.0] = $1.1 }
         }
         let assembled = blocks.keys.sorted().flatMap { blocks[$0]! }
         #expect(assembled.map(\.bitPattern) == expected.map(\.bitPattern))

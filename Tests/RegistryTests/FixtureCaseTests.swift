@@ -33,8 +33,10 @@ struct FixtureCase: CustomTestStringConvertible, Sendable {
     }()
 }
 
-/// Every PEFT fixture case, built through the Registry exactly as `loom build` does, meets the bar
-/// of the fixtures README against PEFT's own output (`reference/`) and the float64 merge (`exact/`).
+/// Every PEFT fixture case, built through the Registry exactly as `loom build` does, is within one rounding
+/// of the float64 merge (`exact/`: 16-bit dtypes within one ulp, f32 within 4·2⁻²⁴ of the tensor's largest
+/// magnitude), whatever PEFT's own error (`reference/` only settles names, shapes, dtypes and the
+/// tensors a merge leaves alone).
 @Suite struct FixtureCaseTests {
     @Test func everyCaseIsListed() {
         #expect(FixtureCase.all.count == 12)
@@ -59,7 +61,6 @@ struct FixtureCase: CustomTestStringConvertible, Sendable {
         #expect(ours.metadata["format"] == "pt")
         #expect(ours.metadata["loom.key"] == result.artifact.key)
         #expect(Set(ours.tensors.keys) == Set(reference.tensors.keys))
-        let multi = fixture.adapters.count > 1
         for (name, ref) in reference.tensors {
             let o = try #require(ours.tensors[name], "missing \(name)")
             #expect(o.dtype == ref.dtype && o.shape == ref.shape, "\(name): \(o.dtype) \(o.shape) vs \(ref.dtype) \(ref.shape)")
@@ -69,14 +70,9 @@ struct FixtureCase: CustomTestStringConvertible, Sendable {
                 continue
             }
             let e = try #require(exact.tensors[name], "exact/ lacks \(name)")
-            let ourError = MergeBar.maxError(o.values, e.values)
-            let pertError = MergeBar.maxError(ref.values, e.values)
-            let oneRounding = MergeBar.withinOneRounding(o.values, exact: e.values, dtype: o.dtype)
-            if multi {
-                #expect(oneRounding, "\(name): max error \(ourError) is more than one rounding from the exact weighted sum")
-            } else {
-                #expect(ourError <= pertError || oneRounding, "\(name): max error \(ourError) vs PEFT's \(pertError)")
-            }
+            #expect(
+                MergeBar.withinOneRounding(o.values, exact: e.values, dtype: o.dtype),
+                "\(name): \(MergeBar.maxUlps(o.values, exact: e.values, dtype: o.dtype)) ulp, max error \(MergeBar.maxError(o.values, e.values)), from the float64 merge")
         }
     }
 }

@@ -21,14 +21,17 @@ final class RegistryHarness {
     var root: String { registry.root }
 
     @discardableResult
-    func addBase(_ name: String, as registered: String? = nil) throws -> BaseRegistration {
-        try registry.registerBase(directory: Fixtures.path("bases/\(name)"), name: registered ?? name)
+    func addBase(_ name: String, as registered: String? = nil, fixtures: String = Fixtures.root) throws -> BaseRegistration {
+        try registry.registerBase(directory: fixtures + "/bases/\(name)", name: registered ?? name)
     }
 
+    /// Registers fixture adapter `name` from the fixture set at `fixtures` (``Fixtures/root`` or ``Fixtures/v2Root``).
     @discardableResult
-    func addAdapter(_ name: String, as registered: String? = nil, base: String? = nil) throws -> AdapterRegistration {
+    func addAdapter(
+        _ name: String, as registered: String? = nil, base: String? = nil, fixtures: String = Fixtures.root
+    ) throws -> AdapterRegistration {
         try registry.registerAdapter(
-            directory: Fixtures.path("adapters/\(name)"), name: registered ?? name, base: base.map { Reference(name: $0) })
+            directory: fixtures + "/adapters/\(name)", name: registered ?? name, base: base.map { Reference(name: $0) })
     }
 
     /// Every file under the store's blobs/ directory (relative paths), for "nothing changed" checks.

@@ -1,4 +1,4 @@
-/// Fixed-order float kernels for loom's merges.
+/// Fixed-order float kernels for loom's merges (arithmetic in float64, conversions to and from storage formats).
 ///
 /// Every function gives the same bits on every x86_64 CPU: each has a portable C version and, on x86_64,
 /// AVX2+F16C and AVX-512 versions chosen at run time, and all versions evaluate the same IEEE operations in
@@ -43,10 +43,11 @@ int loom_kernels_active_isa(void);
 
 // MARK: - Low-rank update
 
-/// `C[rows, cols] += coef * (L · R)` in float32, with L `rows × r` and R `r × cols`.
+/// `C[rows, cols] += coef * (L · R)` in float64, with L `rows × r` and R `r × cols`.
 ///
 /// Element (i, j) is computed exactly as `d = L[i,0]*R[0,j]; for k in 1..<r { d = d + L[i,k]*R[k,j] };
-/// C[i,j] = C[i,j] + coef*d`, every product and sum rounded to float32 (no FMA).
+/// C[i,j] = C[i,j] + coef*d`, every product and sum rounded to float64 (no FMA). With factors that are
+/// widened float32 (or narrower) values every product is exact, so the error is that of the r sums.
 ///
 /// Addressing (BLAS convention): `C[i,j] = C[i*ldc + j]`; `L[i,k] = L[i*ldl + k]`, or `L[k*ldl + i]` when
 /// `trans_l` is non-zero; `R[k,j] = R[k*ldr + j]`, or `R[j*ldr + k]` when `trans_r` is non-zero. A row
@@ -54,29 +55,29 @@ int loom_kernels_active_isa(void);
 ///
 /// Memory: one scratch buffer per call, freed before returning: a copy of one column panel of R (at
 /// most 256 KiB, rows padded by a cache line so that R rows a multiple of 4 KiB apart do not fight
-/// over one L1 set) and `4 * r` floats of L. C streams through once. The copy costs `r * cols` floats
+/// over one L1 set) and `4 * r` doubles of L. C streams through once. The copy costs `r * cols` doubles
 /// per call: to update many row blocks with one R, pack it once (loom_lowrank_pack) instead.
 ///
 /// Returns 0; -1 if `r` is 0 (or absurdly large); -2 if the scratch allocation failed. C must not
 /// overlap L or R.
-int loom_lowrank_update(float *C, size_t ldc, size_t rows, size_t cols, size_t r,
-                        const float *L, size_t ldl, int trans_l,
-                        const float *R, size_t ldr, int trans_r, float coef);
+int loom_lowrank_update(double *C, size_t ldc, size_t rows, size_t cols, size_t r,
+                        const double *L, size_t ldl, int trans_l,
+                        const double *R, size_t ldr, int trans_r, double coef);
 
-/// Floats loom_lowrank_pack writes for a rank-`r` R with `cols` columns (0 if `r` is invalid).
-size_t loom_lowrank_packed_floats(size_t r, size_t cols);
+/// Doubles loom_lowrank_pack writes for a rank-`r` R with `cols` columns (0 if `r` is invalid).
+size_t loom_lowrank_packed_count(size_t r, size_t cols);
 
 /// Copies R (`r × cols`, addressed as in loom_lowrank_update) into `packed`, which must hold
-/// loom_lowrank_packed_floats(r, cols) floats, in the layout loom_lowrank_update_packed reads.
-void loom_lowrank_pack(const float *R, size_t ldr, int trans_r, size_t r, size_t cols, float *packed);
+/// loom_lowrank_packed_count(r, cols) doubles, in the layout loom_lowrank_update_packed reads.
+void loom_lowrank_pack(const double *R, size_t ldr, int trans_r, size_t r, size_t cols, double *packed);
 
 /// loom_lowrank_update with R already packed by loom_lowrank_pack for the same `r` and `cols`. Many
-/// threads may share one packed R. Uses `4 * r` floats of stack (heap above r = 1024).
-int loom_lowrank_update_packed(float *C, size_t ldc, size_t rows, size_t cols, size_t r,
-                               const float *L, size_t ldl, int trans_l, const float *packed, float coef);
+/// threads may share one packed R. Uses `4 * r` doubles of stack (heap above r = 1024).
+int loom_lowrank_update_packed(double *C, size_t ldc, size_t rows, size_t cols, size_t r,
+                               const double *L, size_t ldl, int trans_l, const double *packed, double coef);
 
 /// `dst[j*ldd + i] = src[i*lds + j]` for a `rows × cols` source: an exact copy, blocked for the cache.
-void loom_transpose_f32(const float *src, size_t lds, size_t rows, size_t cols, float *dst, size_t ldd);
+void loom_transpose_f64(const double *src, size_t lds, size_t rows, size_t cols, double *dst, size_t ldd);
 
 // MARK: - Conversions
 
@@ -90,6 +91,12 @@ void loom_convert_f32_to_bf16(const void *src, void *dst, size_t n);
 void loom_convert_f32_to_f16(const void *src, void *dst, size_t n);
 void loom_convert_f64_to_f32(const void *src, void *dst, size_t n);
 void loom_convert_f32_to_f64(const void *src, void *dst, size_t n);
+void loom_convert_bf16_to_f64(const void *src, void *dst, size_t n);
+void loom_convert_f16_to_f64(const void *src, void *dst, size_t n);
+/// float64 to bf16 and f16 rounded once (not through a rounded float32, which would round twice); the
+/// NaN rule is that of `(float)x` followed by the float32 conversion.
+void loom_convert_f64_to_bf16(const void *src, void *dst, size_t n);
+void loom_convert_f64_to_f16(const void *src, void *dst, size_t n);
 /// Bit-exact copy of `n` float32 values (NaN payloads untouched).
 void loom_copy_f32(const void *src, void *dst, size_t n);
 
@@ -106,25 +113,22 @@ float loom_f16_bits_to_f32(uint16_t h);
 ptrdiff_t loom_first_nonfinite_f32(const void *src, size_t n);
 ptrdiff_t loom_first_nonfinite_f16(const void *src, size_t n);
 ptrdiff_t loom_first_nonfinite_bf16(const void *src, size_t n);
+ptrdiff_t loom_first_nonfinite_f64(const void *src, size_t n);
 
-// MARK: - Norms and scaling (DoRA, IA3)
+// MARK: - Norms and scaling (DoRA, IA3), on float64 matrices
 
-/// `out[i] = Σ_j C[i,j]²` in float64 (each square is exact; the sum runs in 16 interleaved partial sums
-/// `j mod 16`, combined pairwise, so the result is the same on every variant).
-void loom_row_sumsq(const float *C, size_t ldc, size_t rows, size_t cols, double *out);
+/// `out[i] = Σ_j C[i,j]²` in float64 (the sum runs in 16 interleaved partial sums `j mod 16`, combined
+/// pairwise, so the result is the same on every variant).
+void loom_row_sumsq(const double *C, size_t ldc, size_t rows, size_t cols, double *out);
 
 /// `sums[j] += Σ_i C[i,j]²` in float64, rows in order: call it on consecutive row blocks to get column
 /// sums of a matrix streamed block by block (initialise `sums` to zero first).
-void loom_col_sumsq_accumulate(const float *C, size_t ldc, size_t rows, size_t cols, double *sums);
+void loom_col_sumsq_accumulate(const double *C, size_t ldc, size_t rows, size_t cols, double *sums);
 
-/// `C[i,j] = (float)((double)C[i,j] * f[i])`.
-void loom_scale_rows_f64(float *C, size_t ldc, size_t rows, size_t cols, const double *f);
-/// `C[i,j] = (float)((double)C[i,j] * f[j])`.
-void loom_scale_cols_f64(float *C, size_t ldc, size_t rows, size_t cols, const double *f);
-/// `C[i,j] = C[i,j] * f[i]` in float32.
-void loom_scale_rows_f32(float *C, size_t ldc, size_t rows, size_t cols, const float *f);
-/// `C[i,j] = C[i,j] * f[j]` in float32.
-void loom_scale_cols_f32(float *C, size_t ldc, size_t rows, size_t cols, const float *f);
+/// `C[i,j] = C[i,j] * f[i]` in float64.
+void loom_scale_rows(double *C, size_t ldc, size_t rows, size_t cols, const double *f);
+/// `C[i,j] = C[i,j] * f[j]` in float64.
+void loom_scale_cols(double *C, size_t ldc, size_t rows, size_t cols, const double *f);
 
 #ifdef __cplusplus
 }

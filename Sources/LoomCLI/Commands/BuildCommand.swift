@@ -11,7 +11,7 @@ struct BuildCommand: ParsableCommand {
         discussion: """
             NAME is a recipe or an adapter (merged into the base it was registered on, with weight 1). Or give \
             --base and one --adapter NAME[@V][:WEIGHT] per adapter: the result is exactly W0 + Σ weight·scaling·B·A, \
-            computed in float32 and rounded once to the output dtype (default: the base's). The merged model is \
+            computed in float64 and rounded once to the output dtype (default: the base's). The merged model is \
             cached under a key of its resolved inputs; an identical request returns the same directory at once.
 
             --base NAME without @VERSION is NAME's latest version; when an adapter was registered on another \

@@ -1,5 +1,6 @@
-/// Stored tensor bytes to and from float32, by safetensors dtype name, on top of ``Kernels``:
-/// widening is exact, narrowing rounds to nearest (ties to even) once. Pure; safe from any thread.
+/// Stored tensor bytes to and from float32 (dtype conversions of unchanged tensors) and float64 (merge
+/// arithmetic), by safetensors dtype name, on top of ``Kernels``: widening is exact, narrowing rounds to
+/// nearest (ties to even) once. Pure; safe from any thread.
 public enum Conversion {
     /// Bytes per element of a floating safetensors dtype, or nil for other dtypes.
     public static func byteSize(_ dtype: String) -> Int? {
@@ -23,6 +24,43 @@ public enum Conversion {
         Kernels.convert(
             UnsafeRawBufferPointer(rebasing: source[(elements.lowerBound * size)..<(elements.upperBound * size)]), from: format,
             into: UnsafeMutableBufferPointer(rebasing: out[0..<elements.count]))
+    }
+
+    /// Converts elements `elements` of `source` (stored as `dtype`) into the first `elements.count` doubles
+    /// of `out`, exactly.
+    ///
+    /// - Throws: ``MergeError`` for a non-floating dtype or a range past the end of `source`.
+    public static func convert(
+        _ source: UnsafeRawBufferPointer, dtype: String, elements: Range<Int>, into out: UnsafeMutableBufferPointer<Double>
+    ) throws(MergeError) {
+        guard let format = FloatFormat(safetensorsName: dtype) else {
+            throw .unsupported("cannot read dtype \(dtype) as floating-point values")
+        }
+        let size = format.byteWidth
+        guard elements.upperBound * size <= source.count, out.count >= elements.count else {
+            throw .invalid("tensor data is shorter than its shape says")
+        }
+        guard !elements.isEmpty else { return }
+        Kernels.convert(
+            UnsafeRawBufferPointer(rebasing: source[(elements.lowerBound * size)..<(elements.upperBound * size)]), from: format,
+            into: UnsafeMutableBufferPointer(rebasing: out[0..<elements.count]))
+    }
+
+    /// A whole stored tensor as doubles (exact).
+    public static func toDouble(_ source: UnsafeRawBufferPointer, dtype: String) throws(MergeError) -> [Double] {
+        guard let size = byteSize(dtype) else { throw .unsupported("cannot read dtype \(dtype) as floating-point values") }
+        let n = source.count / size
+        var out = [Double](repeating: 0, count: n)
+        var failure: MergeError?
+        out.withUnsafeMutableBufferPointer { buffer in
+            do throws(MergeError) {
+                try convert(source, dtype: dtype, elements: 0..<n, into: buffer)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        return out
     }
 
     /// A whole stored tensor as floats.
@@ -53,6 +91,24 @@ public enum Conversion {
         let bytes = UnsafeMutableRawBufferPointer(rebasing: out[0..<(values.count * format.byteWidth)])
         Kernels.round(values, to: format, into: bytes)
         return Kernels.firstNonFinite(in: UnsafeRawBufferPointer(bytes), format: format)
+    }
+
+    /// Rounds float64 `values` once into the first bytes of `out` as `dtype` (`F32`, `F16`, `BF16`), and
+    /// returns the index of the first element that is not finite after rounding (overflow included), or nil.
+    ///
+    /// - Precondition: `out.count >= values.count × size of dtype`.
+    public static func round(
+        _ values: UnsafeBufferPointer<Double>, to dtype: String, into out: UnsafeMutableRawBufferPointer
+    ) throws(MergeError) -> Int? {
+        guard let format = FloatFormat(safetensorsName: dtype), format != .f64 else { throw .unsupported("cannot write dtype \(dtype)") }
+        let bytes = UnsafeMutableRawBufferPointer(rebasing: out[0..<(values.count * format.byteWidth)])
+        Kernels.round(values, to: format, into: bytes)
+        return Kernels.firstNonFinite(in: UnsafeRawBufferPointer(bytes), format: format)
+    }
+
+    /// Index of the first non-finite double, or nil.
+    public static func firstNonFinite(_ values: UnsafeBufferPointer<Double>) -> Int? {
+        Kernels.firstNonFinite(in: values)
     }
 
     /// Index of the first non-finite float, or nil.

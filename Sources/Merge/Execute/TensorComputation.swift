@@ -1,10 +1,11 @@
-/// Computes one planned output tensor in float32, row block by row block.
+/// Computes one planned output tensor in float64, row block by row block.
 ///
-/// Holds the plan's adapter factors in float32, packed once for the kernels (``LowRankDelta``),
-/// plus magnitudes, IA3 vectors and bias deltas: O(rank × (rows + columns)), never the weight itself.
-/// The caller streams the source tensor through ``computeRows(_:source:sourceDType:into:)`` and
-/// rounds each block to the output dtype. Every operation is a fixed-order kernel, so results are
-/// bit-identical on every CPU.
+/// Holds the plan's adapter factors widened exactly to float64, packed once for the kernels
+/// (``LowRankDelta``), plus magnitudes, IA3 vectors and bias deltas: O(rank × (rows + columns)), never the
+/// weight itself. The caller streams the source tensor through ``computeRows(_:source:sourceDType:into:)``
+/// and rounds each block once to the output dtype. Every operation is a fixed-order kernel, so results are
+/// bit-identical on every CPU; float64 leaves the one rounding to the output as the only one that shows,
+/// also where W0 + ΔW cancels to a small value.
 ///
 /// Immutable after init; ``computeRows(_:source:sourceDType:into:)`` may be called concurrently for
 /// disjoint row ranges.
@@ -15,9 +16,9 @@ public struct TensorComputation: @unchecked Sendable {
     let rows: Int
     let columns: Int
     private let deltas: [LowRankDelta]
-    private let magnitude: [Float]?
-    private let scale: [Float]?
-    private let biasAdds: [(values: [Float], coefficient: Float)]
+    private let magnitude: [Double]?
+    private let scale: [Double]?
+    private let biasAdds: [(values: [Double], coefficient: Double)]
 
     /// Loads the plan's factors through `factor`, which returns a stored adapter tensor's bytes and
     /// safetensors dtype name for (adapter index, key).
@@ -28,9 +29,9 @@ public struct TensorComputation: @unchecked Sendable {
         let (rowCount, columnCount) = (plan.rows, plan.columns)
         rows = rowCount
         columns = columnCount
-        func load(_ adapter: Int, _ key: String, count: Int) throws -> [Float] {
+        func load(_ adapter: Int, _ key: String, count: Int) throws -> [Double] {
             let (bytes, dtype) = try factor(adapter, key)
-            let values = try Conversion.toFloat(bytes, dtype: dtype)
+            let values = try Conversion.toDouble(bytes, dtype: dtype)
             guard values.count == count else {
                 throw MergeError.invalid("adapter tensor \(key) has \(values.count) values, expected \(count) for \(plan.name)")
             }
@@ -57,14 +58,14 @@ public struct TensorComputation: @unchecked Sendable {
     /// Column-axis DoRA needs norms over all rows before any row is final.
     public var needsWholeTensor: Bool { plan.dora?.axis == .columns }
 
-    /// Computes rows `range` of the output into the first `range.count × columns` floats of `block`.
+    /// Computes rows `range` of the output, in float64, into the first `range.count × columns` values of `block`.
     ///
     /// - Parameters:
     ///   - source: the whole source tensor's stored bytes (W0, or an adapter's replacement).
     ///   - sourceDType: its safetensors dtype name.
     /// - Precondition: when ``needsWholeTensor``, `range` must be all rows.
     public func computeRows(
-        _ range: Range<Int>, source: UnsafeRawBufferPointer, sourceDType: String, into block: UnsafeMutableBufferPointer<Float>
+        _ range: Range<Int>, source: UnsafeRawBufferPointer, sourceDType: String, into block: UnsafeMutableBufferPointer<Double>
     ) throws {
         precondition(!needsWholeTensor || range == 0..<rows, "column-axis DoRA needs the whole tensor")
         let n = range.count * columns
@@ -88,14 +89,14 @@ public struct TensorComputation: @unchecked Sendable {
         }
     }
 
-    /// W' = (m / ‖W + ΔW‖) · (W + ΔW), norms in float64 along the plan's axis, product rounded once.
-    private func applyDoRA(_ m: [Float], rows range: Range<Int>, _ values: UnsafeMutableBufferPointer<Float>) {
+    /// W' = (m / ‖W + ΔW‖) · (W + ΔW), in float64, norms along the plan's axis.
+    private func applyDoRA(_ m: [Double], rows range: Range<Int>, _ values: UnsafeMutableBufferPointer<Double>) {
         let alongRows = plan.dora?.axis == .rows
         let norms = alongRows
             ? Kernels.rowNorms(UnsafeBufferPointer(values), columns: columns)
             : Kernels.columnNorms(UnsafeBufferPointer(values), columns: columns)
         let first = alongRows ? range.lowerBound : 0
-        let factors = norms.enumerated().map { Double(m[first + $0.offset]) / $0.element }
+        let factors = norms.enumerated().map { m[first + $0.offset] / $0.element }
         factors.withUnsafeBufferPointer { f in
             if alongRows {
                 Kernels.scaleRows(values, columns: columns, by: f)

@@ -17,9 +17,7 @@ extension Kernels {
         case .f32: index = loom_first_nonfinite_f32(base, n)
         case .f16: index = loom_first_nonfinite_f16(base, n)
         case .bf16: index = loom_first_nonfinite_bf16(base, n)
-        case .f64:
-            // Rare (f64 checkpoints), so a plain loop is enough.
-            index = (0..<n).first { !Double(bitPattern: values.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)).isFinite } ?? -1
+        case .f64: index = loom_first_nonfinite_f64(base, n)
         }
         return index < 0 ? nil : index
     }
@@ -27,5 +25,10 @@ extension Kernels {
     /// The index of the first NaN or ±Inf in `values`, or `nil` if all are finite.
     package static func firstNonFinite(in values: UnsafeBufferPointer<Float>) -> Int? {
         firstNonFinite(in: UnsafeRawBufferPointer(values), format: .f32)
+    }
+
+    /// The index of the first NaN or ±Inf in `values`, or `nil` if all are finite.
+    package static func firstNonFinite(in values: UnsafeBufferPointer<Double>) -> Int? {
+        firstNonFinite(in: UnsafeRawBufferPointer(values), format: .f64)
     }
 }

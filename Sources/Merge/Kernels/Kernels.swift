@@ -1,7 +1,8 @@
 import CMergeKernels
 
 /// The numeric kernels of a merge: low-rank updates, dtype conversion, finiteness checks, norms and
-/// scaling, over caller-owned buffers.
+/// scaling, over caller-owned buffers. Merge arithmetic is float64; storage formats convert to it exactly
+/// and back with one rounding.
 ///
 /// Every kernel gives the same bits on every x86_64 CPU. Each has a portable C version and, where the
 /// CPU has them, AVX2+F16C and AVX-512 versions chosen at run time; all of them evaluate the same IEEE
@@ -19,12 +20,12 @@ import CMergeKernels
 /// - ``addLinearDelta(to:rows:b:a:rank:scale:)``
 /// - ``addTransposedDelta(to:rows:b:a:rank:scale:)``
 /// - ``LowRankDelta`` (factors packed once for many row blocks and threads)
-/// - ``convert(_:from:into:)``
-/// - ``round(_:to:into:)``
+/// - ``convert(_:from:into:)`` (to float32 or float64)
+/// - ``round(_:to:into:)`` (from float32 or float64, once)
 /// - ``firstNonFinite(in:format:)``
 /// - ``rowNorms(_:columns:)``, ``columnNorms(_:columns:)``
 /// - ``accumulateColumnSumsOfSquares(_:columns:into:)``
-/// - ``scaleRows(_:columns:by:)``, ``scaleColumns(_:columns:by:)`` (float64 and float32 factors)
+/// - ``scaleRows(_:columns:by:)``, ``scaleColumns(_:columns:by:)``
 /// - ``withInstructionSet(_:_:)``
 package enum Kernels {}
 

@@ -1,11 +1,11 @@
 import CMergeKernels
 
-/// ΔW = scale · B·A for one weight, with both factors copied once into the layout the kernel reads, so
+/// ΔW = scale · B·A for one weight, in float64, with both factors copied once into the layout the kernel reads, so
 /// that any number of row blocks, on any number of threads, can each add their part of it.
 ///
 /// Bits do not depend on the blocking, the threads or the CPU: element (i, j) is always computed as
 /// ``Kernels/lowRankUpdate(_:rowStride:rows:columns:rank:left:right:coefficient:)`` describes.
-/// Immutable after `init` and owns its memory (about `(rows + columns) · rank` floats); ``add(to:rows:)``
+/// Immutable after `init` and owns its memory (about `(rows + columns) · rank` doubles); ``add(to:rows:)``
 /// may run concurrently on disjoint blocks.
 package final class LowRankDelta: @unchecked Sendable {
     /// How W stores ΔW.
@@ -21,17 +21,17 @@ package final class LowRankDelta: @unchecked Sendable {
     /// Columns of W.
     package let columns: Int
     package let rank: Int
-    package let scale: Float
+    package let scale: Double
     // Row-major [rows, rank], and R as loom_lowrank_pack lays it out; both immutable after init.
-    private let left: UnsafeMutableBufferPointer<Float>
-    private let right: UnsafeMutableBufferPointer<Float>
+    private let left: UnsafeMutableBufferPointer<Double>
+    private let right: UnsafeMutableBufferPointer<Double>
 
     /// Copies the factors.
     ///
     /// - Parameters:
     ///   - b: `lora_B`, `[out, rank]` row-major. `a`: `lora_A`, `[rank, in]` row-major.
     /// - Precondition: `rank ≥ 1`, both factor sizes are multiples of `rank`.
-    package init(b: UnsafeBufferPointer<Float>, a: UnsafeBufferPointer<Float>, rank: Int, scale: Float, layout: Layout) {
+    package init(b: UnsafeBufferPointer<Double>, a: UnsafeBufferPointer<Double>, rank: Int, scale: Double, layout: Layout) {
         precondition(rank >= 1 && b.count % rank == 0 && a.count % rank == 0,
                      "factor sizes \(b.count), \(a.count) do not fit rank \(rank)")
         let (outFeatures, inFeatures) = (b.count / rank, a.count / rank)
@@ -39,14 +39,14 @@ package final class LowRankDelta: @unchecked Sendable {
         self.scale = scale
         (rows, columns) = layout == .linear ? (outFeatures, inFeatures) : (inFeatures, outFeatures)
         left = .allocate(capacity: max(rows * rank, 1))
-        right = .allocate(capacity: max(loom_lowrank_packed_floats(rank, columns), 1))
+        right = .allocate(capacity: max(loom_lowrank_packed_count(rank, columns), 1))
         guard rows > 0, columns > 0, let aBase = a.baseAddress, let bBase = b.baseAddress else { return }
         switch layout {
         case .linear:
             _ = left.initialize(from: b)
             loom_lowrank_pack(aBase, inFeatures, 0, rank, columns, right.baseAddress!)
         case .transposed:
-            loom_transpose_f32(aBase, inFeatures, rank, inFeatures, left.baseAddress!, rank)
+            loom_transpose_f64(aBase, inFeatures, rank, inFeatures, left.baseAddress!, rank)
             loom_lowrank_pack(bBase, rank, 1, rank, columns, right.baseAddress!)
         }
     }
@@ -57,12 +57,12 @@ package final class LowRankDelta: @unchecked Sendable {
     }
 
     /// Adds rows `rows` of ΔW to `block`, which holds those rows of W row-major and contiguous
-    /// (`rows.count × columns` floats).
+    /// (`rows.count × columns` values).
     ///
     /// - Precondition: `rows` lies within `0..<self.rows` and `block.count == rows.count * columns`.
-    package func add(to block: UnsafeMutableBufferPointer<Float>, rows range: Range<Int>) {
+    package func add(to block: UnsafeMutableBufferPointer<Double>, rows range: Range<Int>) {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) outside 0..<\(rows)")
-        precondition(block.count == range.count * columns, "block holds \(block.count) floats, expected \(range.count)×\(columns)")
+        precondition(block.count == range.count * columns, "block holds \(block.count) values, expected \(range.count)×\(columns)")
         guard !range.isEmpty, columns > 0, let c = block.baseAddress else { return }
         let status = loom_lowrank_update_packed(
             c, columns, range.count, columns, rank, left.baseAddress! + range.lowerBound * rank, rank, 0,

@@ -7,7 +7,8 @@
 /// replacements cannot be weighted. A value type; `Sendable`.
 public struct MergePlan: Sendable {
     /// The version of the merge semantics; part of every cache key. Bump it whenever output bytes may change.
-    public static let engineVersion = "loom-merge/1"
+    /// 2: ΔW, sums, DoRA and IA3 in float64, rounded once (1 computed them in float32).
+    public static let engineVersion = "loom-merge/2"
 
     /// One input of a build.
     public struct Input: Sendable {
@@ -78,7 +79,7 @@ public struct MergePlan: Sendable {
             }
             notes.append(contentsOf: input.analysis.notes)
         }
-        // Low-rank terms in canonical order, so the float32 sum does not depend on the order asked.
+        // Low-rank terms in canonical order, so the float64 sum does not depend on the order asked.
         let order = inputs.indices.sorted { (inputs[$0].digest, inputs[$0].weight, $0) < (inputs[$1].digest, inputs[$1].weight, $1) }
         for index in order {
             let input = inputs[index]
@@ -88,13 +89,13 @@ public struct MergePlan: Sendable {
                 if let lora = m.lora {
                     p.lowRank.append(.init(
                         adapter: index, aKey: lora.aKey, bKey: lora.bKey, rank: lora.rank,
-                        transposed: m.kind.isTransposed, coefficient: Float(input.weight * lora.scaling)))
+                        transposed: m.kind.isTransposed, coefficient: input.weight * lora.scaling))
                     if let magnitude = lora.magnitudeKey {
                         p.dora = .init(adapter: index, magnitudeKey: magnitude, axis: m.kind.isTransposed ? .columns : .rows)
                     }
                     if let key = lora.biasKey, let target = lora.biasTarget, let bias = base.tensors[target] {
                         var b = plans[target] ?? TensorPlan(name: target, shape: bias.shape, source: .base(target))
-                        b.biasAdds.append(.init(adapter: index, key: key, coefficient: Float(input.weight * lora.scaling)))
+                        b.biasAdds.append(.init(adapter: index, key: key, coefficient: input.weight * lora.scaling))
                         plans[target] = b
                     }
                 }

@@ -1,6 +1,6 @@
 /// How one output tensor is computed. Unchanged tensors have no plan: they are copied (or converted).
 ///
-/// The value is computed in float32 in this order: W = source; W += Σ lowRank; DoRA rescale; IA3
+/// The value is computed in float64 in this order: W = source; W += Σ lowRank; DoRA rescale; IA3
 /// scale; bias additions — then rounded once to the output dtype. A value type; `Sendable`.
 public struct TensorPlan: Sendable, Equatable {
     /// Where W0 comes from.
@@ -29,8 +29,8 @@ public struct TensorPlan: Sendable, Equatable {
         public var bKey: String
         public var rank: Int
         public var transposed: Bool
-        /// weight × scaling, rounded once to float32.
-        public var coefficient: Float
+        /// weight × scaling in float64.
+        public var coefficient: Double
     }
 
     /// DoRA: `W' = (m / ‖W + ΔW‖) · (W + ΔW)`, norms along ``axis`` (one per output feature).
@@ -51,7 +51,7 @@ public struct TensorPlan: Sendable, Equatable {
     public struct BiasAdd: Sendable, Equatable {
         public var adapter: Int
         public var key: String
-        public var coefficient: Float
+        public var coefficient: Double
     }
 
     public var name: String

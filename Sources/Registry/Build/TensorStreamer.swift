@@ -1,10 +1,13 @@
 import Merge
 
 /// Streams one tensor into a shard: a copy, a dtype conversion, or a merge computation, in blocks
-/// that bound memory (about 4 MiB of float32 at a time) and let hashing overlap with the work.
+/// that bound memory (4 MiB of float32, or 1 MiB of float64, at a time) and let hashing overlap with the work.
 enum TensorStreamer {
-    /// Elements per conversion chunk and per merge row block.
+    /// Elements per conversion chunk.
     static let blockElements = 1 << 20
+    /// Elements per merge row block (float64): small enough that the block stays in L2 while it is
+    /// converted, updated, checked and rounded, since each of those passes would otherwise go to memory.
+    static let computeBlockElements = 1 << 17
     /// Bytes per raw copy chunk.
     static let copyChunk = 8 << 20
 
@@ -57,7 +60,7 @@ enum TensorStreamer {
         return nil
     }
 
-    /// Computes a planned tensor block by block, checks every value is finite, rounds once, writes.
+    /// Computes a planned tensor block by block in float64, checks every value is finite, rounds once, writes.
     static func compute(
         _ computation: TensorComputation, source: UnsafeRawBufferPointer, sourceDType: String, outputDType: String,
         into sink: inout ShardSink
@@ -66,8 +69,8 @@ enum TensorStreamer {
         let columns = max(computation.plan.columns, 1)
         let name = computation.plan.name
         guard let outSize = Conversion.byteSize(outputDType) else { throw RegistryError.internal("cannot write \(name) as \(outputDType)") }
-        let rowsPerBlock = computation.needsWholeTensor ? rows : max(1, min(rows, blockElements / columns))
-        var block = [Float](repeating: 0, count: rowsPerBlock * columns)
+        let rowsPerBlock = computation.needsWholeTensor ? rows : max(1, min(rows, computeBlockElements / columns))
+        var block = [Double](repeating: 0, count: rowsPerBlock * columns)
         var out = [UInt8](repeating: 0, count: rowsPerBlock * columns * outSize)
         var row = 0
         while row < rows {
