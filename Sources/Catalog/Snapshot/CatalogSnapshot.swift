@@ -64,15 +64,15 @@ package struct CatalogSnapshot {
         ).map(TensorEntry.init(row:))
     }
 
-    /// What `name` is registered as, or nil when it is free.
+    /// What `name` is registered as (a base's alias counts as a base), or nil when it is free.
     package func nameKind(_ name: String) throws -> NameKind? {
         let kind = try String.fetchOne(
             db,
             sql: """
                 SELECT 'base' FROM base WHERE name = ? UNION ALL SELECT 'adapter' FROM adapter WHERE name = ?
-                UNION ALL SELECT 'recipe' FROM recipe WHERE name = ? LIMIT 1
+                UNION ALL SELECT 'recipe' FROM recipe WHERE name = ? UNION ALL SELECT 'base' FROM base_alias WHERE alias = ? LIMIT 1
                 """,
-            arguments: [name, name, name])
+            arguments: [name, name, name, name])
         return kind.flatMap(NameKind.init(rawValue:))
     }
 
