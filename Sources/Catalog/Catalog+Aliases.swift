@@ -60,13 +60,20 @@ extension Catalog {
 }
 
 extension CatalogSnapshot {
+    /// Whether the catalog has aliases at all: not one opened read-only before migration 0007 was applied.
+    var hasAliasTable: Bool {
+        get throws { try db.tableExists("base_alias") }
+    }
+
     /// The base name `alias` stands for, or nil.
     package func aliasTarget(_ alias: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT name FROM base_alias WHERE alias = ?", arguments: [alias])
+        guard try hasAliasTable else { return nil }
+        return try String.fetchOne(db, sql: "SELECT name FROM base_alias WHERE alias = ?", arguments: [alias])
     }
 
     /// Every alias with its base name, ordered by alias.
     package func baseAliases() throws -> [(alias: String, name: String)] {
-        try Row.fetchAll(db, sql: "SELECT alias, name FROM base_alias ORDER BY alias").map { ($0["alias"], $0["name"]) }
+        guard try hasAliasTable else { return [] }
+        return try Row.fetchAll(db, sql: "SELECT alias, name FROM base_alias ORDER BY alias").map { ($0["alias"], $0["name"]) }
     }
 }

@@ -116,5 +116,6 @@ import Testing
         let both = try resizedAdapter(harness, as: "both", rows: 260, embedding: true)
         let registration = try harness.registry.registerAdapter(directory: both, name: "big", base: nil)
         #expect(registration.notes.contains { $0.contains("resized vocabulary") })
+        #expect(registration.notes.contains { $0.contains("no tokenizer files") }, "\(registration.notes)")
     }
 }

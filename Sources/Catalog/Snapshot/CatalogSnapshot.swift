@@ -70,9 +70,10 @@ package struct CatalogSnapshot {
             db,
             sql: """
                 SELECT 'base' FROM base WHERE name = ? UNION ALL SELECT 'adapter' FROM adapter WHERE name = ?
-                UNION ALL SELECT 'recipe' FROM recipe WHERE name = ? UNION ALL SELECT 'base' FROM base_alias WHERE alias = ? LIMIT 1
+                UNION ALL SELECT 'recipe' FROM recipe WHERE name = ? LIMIT 1
                 """,
-            arguments: [name, name, name, name])
+            arguments: [name, name, name])
+        if kind == nil, try aliasTarget(name) != nil { return .base }
         return kind.flatMap(NameKind.init(rawValue:))
     }
 

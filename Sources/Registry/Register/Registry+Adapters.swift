@@ -123,6 +123,10 @@ extension Registry {
         do {
             let (record, created) = try writableCatalog().registerAdapter(draft, files: files)
             var notes = (dir.skippedStoresNote.map { [$0] } ?? []) + checked.analysis.notes
+            if shipped.isEmpty, let resized = checked.analysis.replacements.first(where: \.resized) {
+                notes.append(
+                    "\(resized.target) has a resized vocabulary (\(resized.shape.first ?? 0) rows) but the directory has no tokenizer files: builds keep the base's tokenizer")
+            }
             if !shipped.isEmpty {
                 notes.append("registered \(shipped.map(\.name).joined(separator: ", ")) with the adapter: builds use them instead of the base's")
             }
