@@ -8,10 +8,12 @@ extension Catalog {
     /// Idempotent on content: when a version of `draft.name` already has `draft.manifestDigest`,
     /// returns that version with `created: false` and writes nothing. Otherwise the new version is
     /// one more than the highest for the name (1 for a new name), so removing the latest version
-    /// frees its number. The blobs must already be in the store.
+    /// frees its number. The blobs must already be in the store. `draft.aliases` are added in the same
+    /// transaction (``addBaseAlias(_:to:)``); an existing version without a Hub id gets `draft`'s.
     ///
     /// - Throws: ``CatalogError`` `.invalid` for a bad name, digest, duplicate path or tensor, or a
-    ///   tensor whose file is not in `files`; `.conflict` when the name belongs to an adapter;
+    ///   tensor whose file is not in `files`; `.conflict` when the name belongs to an adapter or is an
+    ///   alias, or an alias is taken;
     ///   `.busy`/`.io` when the write fails.
     package func registerBase(
         _ draft: NewBase, files: [FileEntry], tensors: [TensorEntry]
@@ -28,19 +30,27 @@ extension Catalog {
             if let kind = try snapshot.nameKind(draft.name), kind != .base {
                 throw CatalogError.conflict("name \"\(draft.name)\" is already \(kind.withArticle)")
             }
+            if let target = try snapshot.aliasTarget(draft.name) {
+                throw CatalogError.conflict("name \"\(draft.name)\" is already an alias of base \"\(target)\"; names are unique across kinds")
+            }
             if let existing = try snapshot.base(name: draft.name, manifestDigest: draft.manifestDigest) {
-                return (existing, false)
+                for alias in draft.aliases { _ = try insertAlias(alias, to: draft.name, in: db) }
+                guard existing.hfRepo == nil, let repo = draft.hfRepo else { return (existing, false) }
+                try db.execute(
+                    sql: "UPDATE base SET hf_repo = ?, hf_revision = ? WHERE id = ?", arguments: [repo, draft.hfRevision, existing.id])
+                return (try snapshot.base(id: existing.id) ?? existing, false)
             }
             let version = try snapshot.nextVersion(of: draft.name, in: "base")
             try db.execute(
                 sql: """
                     INSERT INTO base (name, version, manifest_digest, architecture, model_type, dtype, parameter_count,
-                        total_size, tie_word_embeddings, source, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        total_size, tie_word_embeddings, source, created_at, hf_repo, hf_revision)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     draft.name, version, draft.manifestDigest, draft.architecture, draft.modelType, draft.dtype,
                     draft.parameterCount, draft.totalSize, draft.tieWordEmbeddings ? 1 : 0, draft.source, now(),
+                    draft.hfRepo, draft.hfRepo == nil ? nil : draft.hfRevision,
                 ])
             let id = db.lastInsertedRowID
             let insertFile = try db.cachedStatement(
@@ -60,8 +70,11 @@ extension Catalog {
                     detail: .object([
                         "name": .string(draft.name), "version": .int(version),
                         "manifest_digest": .string(draft.manifestDigest), "files": files.eventDetail,
+                        "hf_repo": draft.hfRepo.map { .string($0) } ?? .null,
+                        "hf_revision": draft.hfRevision.map { .string($0) } ?? .null,
                     ])),
                 in: db)
+            for alias in draft.aliases { _ = try insertAlias(alias, to: draft.name, in: db) }
             guard let record = try snapshot.base(id: id) else {
                 throw CatalogError.io("catalog \(path): base \(draft.name)@\(version) vanished after insert")
             }

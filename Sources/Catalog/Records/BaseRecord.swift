@@ -31,13 +31,19 @@ package struct BaseRecord: Sendable, Equatable {
     package let source: String?
     /// When this version was registered (to the millisecond).
     package let createdAt: Date
+    /// The Hugging Face Hub repo id (`org/name`) it was taken from, when known (migration 0007).
+    package let hfRepo: String?
+    /// The Hub revision (a commit hash, or what `--hf-id` gave after `@`), when known.
+    package let hfRevision: String?
+
+    /// `org/name@revision`, `org/name`, or nil.
+    package var hfID: String? { hfRepo.map { r in hfRevision.map { "\(r)@\($0)" } ?? r } }
 
     /// `name@version`, as users write it.
     package var reference: String { "\(name)@\(version)" }
 
-    static let columns =
-        "base.id, base.name, base.version, base.manifest_digest, base.architecture, base.model_type, base.dtype, "
-        + "base.parameter_count, base.total_size, base.tie_word_embeddings, base.source, base.created_at"
+    /// Every column, so that a catalog opened read-only before migration 0007 still reads (without the Hub id).
+    static let columns = "base.*"
 
     init(row: Row) throws {
         id = try row.decode(forColumn: "id")
@@ -52,6 +58,9 @@ package struct BaseRecord: Sendable, Equatable {
         tieWordEmbeddings = try row.flag("tie_word_embeddings")
         source = try row.decode(forColumn: "source")
         createdAt = try row.time("created_at")
+        // Absent from a catalog opened read-only before migration 0007 was applied to it.
+        hfRepo = row["hf_repo"]
+        hfRevision = row["hf_revision"]
     }
 }
 
@@ -75,12 +84,18 @@ package struct NewBase: Sendable, Equatable {
     package var tieWordEmbeddings: Bool
     /// As ``BaseRecord/source``.
     package var source: String?
+    /// As ``BaseRecord/hfRepo``.
+    package var hfRepo: String?
+    /// As ``BaseRecord/hfRevision`` (only with ``hfRepo``).
+    package var hfRevision: String?
+    /// Further names for the base (``Catalog/addBaseAlias(_:to:)``).
+    package var aliases: [String]
 
     /// A draft; see each property.
     package init(
         name: String, manifestDigest: String, architecture: String? = nil, modelType: String? = nil,
         dtype: String, parameterCount: Int64, totalSize: Int64, tieWordEmbeddings: Bool = false,
-        source: String? = nil
+        source: String? = nil, hfRepo: String? = nil, hfRevision: String? = nil, aliases: [String] = []
     ) {
         self.name = name
         self.manifestDigest = manifestDigest
@@ -91,5 +106,8 @@ package struct NewBase: Sendable, Equatable {
         self.totalSize = totalSize
         self.tieWordEmbeddings = tieWordEmbeddings
         self.source = source
+        self.hfRepo = hfRepo
+        self.hfRevision = hfRevision
+        self.aliases = aliases
     }
 }

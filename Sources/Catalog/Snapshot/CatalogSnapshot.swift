@@ -64,7 +64,7 @@ package struct CatalogSnapshot {
         ).map(TensorEntry.init(row:))
     }
 
-    /// What `name` is registered as, or nil when it is free.
+    /// What `name` is registered as (a base's alias counts as a base), or nil when it is free.
     package func nameKind(_ name: String) throws -> NameKind? {
         let kind = try String.fetchOne(
             db,
@@ -73,6 +73,7 @@ package struct CatalogSnapshot {
                 UNION ALL SELECT 'recipe' FROM recipe WHERE name = ? LIMIT 1
                 """,
             arguments: [name, name, name])
+        if kind == nil, try aliasTarget(name) != nil { return .base }
         return kind.flatMap(NameKind.init(rawValue:))
     }
 

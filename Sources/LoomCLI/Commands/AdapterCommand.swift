@@ -21,8 +21,16 @@ struct AdapterCommand: ParsableCommand {
                 The adapter is validated against its base before anything is stored: every tensor key must belong to a \
                 module the config selects and the base has, shapes must agree with the rank and the base layer, and no \
                 value may be NaN or Inf. Configs PEFT would fill with defaults (no r or lora_alpha) and variants loom \
-                cannot merge faithfully are refused naming the field. Without --base, the base is the registered base \
-                named by base_model_name_or_path (the name itself, or its last path component).
+                cannot merge faithfully are refused naming the field, and so is an lm_head resized without the input \
+                embedding (transformers could not load the merge). Without --base, the base is the one \
+                base_model_name_or_path names: a base name or alias, a Hugging Face snapshot path or Hub id \
+                (ORG/NAME[@REV], as recorded by `loom base add`), the directory a base was registered from, or \
+                the last path component as a name or alias; when several bases match, or none, the error lists them.
+
+                Tokenizer and chat-template files beside the adapter (tokenizer.json, tokenizer_config.json, \
+                special_tokens_map.json, added_tokens.json, chat_template.jinja, chat_template.json, \
+                tokenizer.model, spiece.model, sentencepiece.bpe.model, vocab.json, merges.txt, vocab.txt) are \
+                registered with it, are part of its digest, and replace the base's in what it builds.
 
                 Examples:
                   loom adapter add Tests/Fixtures/peft/adapters/llama-qv --name llama-qv

@@ -92,7 +92,7 @@ struct ListCommand: ParsableCommand {
                 return
             }
             if json {
-                let bases = JSONValue.array(listing.bases.map { .object(RecordJSON.base($0)) })
+                let bases = JSONValue.array(listing.bases.map { .object(RecordJSON.base($0, aliases: listing.baseAliases[$0.name] ?? [])) })
                 let adapters = JSONValue.array(listing.adapters.map { .object(RecordJSON.adapter($0)) })
                 let artifacts = JSONValue.array(listing.artifacts.map { .object(RecordJSON.artifact($0, path: registry.artifactPath($0))) })
                 switch kind {

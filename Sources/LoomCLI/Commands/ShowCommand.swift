@@ -9,7 +9,8 @@ struct ShowCommand: ParsableCommand {
         abstract: "Show everything recorded about a base, an adapter or an artifact.",
         discussion: """
             For an adapter: PEFT type, rank, alpha, rslora/DoRA flags, target modules, rank and alpha \
-            patterns, the adapted modules, files and digests, and its base. Modules with the same rank and \
+            patterns, the adapted modules, files and digests, its base, and the tokenizer and chat-template \
+            files it ships (which replace the base's in a build). Modules with the same rank and \
             scaling over the same layers share a line, the largest group first (`q_proj, v_proj × 32 \
             layers: r 16, s 2`, then the exceptions); --full lists every module, as --json does. Lines \
             fit the terminal's width (digests cut to sha256: and 12 hex digits); --wide prints them whole.
@@ -40,7 +41,7 @@ struct ShowCommand: ParsableCommand {
             let shown = try registry.show(name)
             switch shown {
             case .base(let b, let files, let tensorCount, let adapters):
-                var o = RecordJSON.base(b)
+                var o = RecordJSON.base(b, aliases: try registry.aliases(ofBase: b.name))
                 o["kind"] = .string("base")
                 o["tensors"] = .int(tensorCount)
                 o["files"] = RecordJSON.files(files)
@@ -50,6 +51,12 @@ struct ShowCommand: ParsableCommand {
                 var o = RecordJSON.adapter(a)
                 o["kind"] = .string("adapter")
                 o["files"] = RecordJSON.files(files)
+                let ships = files.map(\.path).filter { !AdapterFiles.own.contains($0) }
+                if json {
+                    o["ships"] = .array(ships.map { .string($0) })
+                } else if !ships.isEmpty {
+                    o["ships"] = .string(ships.joined(separator: ", ") + " (builds use them instead of the base's)")
+                }
                 o["summary"] = json || full ? a.summary : grouped(a.summary)
                 o["config"] = a.config
                 emit(o)

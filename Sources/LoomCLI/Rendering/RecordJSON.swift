@@ -11,13 +11,16 @@ enum RecordJSON {
         .array(files.map { .object(["path": .string($0.path), "digest": .string($0.digest), "size": .int($0.size)]) })
     }
 
-    static func base(_ b: BaseRecord) -> JSONObject {
+    /// A base's fields; `hf_repo`, `hf_revision` (null when unknown) and `aliases` (of its name) last.
+    static func base(_ b: BaseRecord, aliases: [String] = []) -> JSONObject {
         [
             "name": .string(b.name), "version": .int(b.version), "ref": .string("\(b.name)@\(b.version)"),
             "digest": .string(b.manifestDigest), "architecture": b.architecture.map { .string($0) } ?? .null,
             "model_type": b.modelType.map { .string($0) } ?? .null, "dtype": .string(b.dtype),
             "parameters": .int(b.parameterCount), "size": .int(b.totalSize), "tie_word_embeddings": .bool(b.tieWordEmbeddings),
             "source": b.source.map { .string($0) } ?? .null, "created_at": time(b.createdAt),
+            "hf_repo": b.hfRepo.map { .string($0) } ?? .null, "hf_revision": b.hfRevision.map { .string($0) } ?? .null,
+            "aliases": .array(aliases.map { .string($0) }),
         ]
     }
 

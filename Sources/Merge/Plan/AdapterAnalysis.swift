@@ -94,6 +94,7 @@ public struct AdapterAnalysis: Sendable {
         var builder = AnalysisBuilder(config: config, base: base, matcher: try ModuleMatcher(config))
         try builder.classify(tensors)
         try builder.analyzeReplacements()
+        try builder.checkVocabularyAgrees()
         try builder.analyzeModules()
         try builder.throwIfNothingSelected()
         try builder.throwIfUnaccounted()

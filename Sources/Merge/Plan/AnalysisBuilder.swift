@@ -93,6 +93,20 @@ struct AnalysisBuilder {
         }
     }
 
+    /// Refuses an output head resized to a vocabulary the input embedding does not have: transformers
+    /// builds both from `vocab_size` and cannot load such a checkpoint without `ignore_mismatched_sizes`.
+    func checkVocabularyAgrees() throws(MergeError) {
+        let isHead = { (r: AdapterAnalysis.Replacement) in
+            r.target == BaseModel.headModule + ".weight" || r.target.hasSuffix("." + BaseModel.headModule + ".weight")
+        }
+        guard let head = replacements.first(where: { isHead($0) && $0.resized }), let embedding = base.inputEmbedding,
+            let embeddingShape = effectiveShape(of: embedding, source: embedding), embeddingShape.first != head.shape.first
+        else { return }
+        throw .invalid(
+            "adapter tensor \(MessageText.quoted(head.key)) resizes \(head.target) to \(head.shape) but the input embedding \(embedding) stays \(embeddingShape): "
+                + "transformers cannot load the merged model (it would need ignore_mismatched_sizes); save the adapter with the resized embedding too")
+    }
+
     /// The shape W0 has when the module's delta is applied: a replacement's shape when it was replaced.
     func effectiveShape(of target: String, source: String) -> [Int]? {
         if let r = replacements.first(where: { $0.target == target }) { return r.shape }

@@ -74,6 +74,10 @@ extension Registry {
         let base: LoadedBase
         let adapters: [SafetensorsFile]
         let inputs: [InputVerifier.Input]
+        /// The files the adapters ship (``AdapterFiles``), which replace or join the base's in the output.
+        let shipped: [Manifest.Entry]
+        /// What the build says about them.
+        let shippedNotes: [String]
 
         func close() { for f in adapters { f.close() } }
     }
@@ -89,10 +93,12 @@ extension Registry {
         var opened: [SafetensorsFile] = []
         var planInputs: [MergePlan.Input] = []
         var checks: [InputVerifier.Input] = []
+        var shipped: [(adapter: AdapterRecord, files: [FileEntry])] = []
         do {
             for input in recipe.inputs {
                 let (adapterConfig, weights, files) = try openAdapter(input.adapter, catalog: catalog)
                 opened.append(weights)
+                shipped.append((input.adapter, files))
                 checks += try Self.verifierInputs(files, owner: "adapter \(input.adapter.reference)")
                 let descriptors = weights.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
                 do {
@@ -103,9 +109,10 @@ extension Registry {
                 }
             }
             checks += try Self.verifierInputs(loaded.files, owner: "base \(base.reference)")
+            let (entries, notes) = try Self.shippedFiles(shipped, baseFiles: loaded.files)
             do {
                 let plan = try MergePlan(base: model, inputs: planInputs)
-                return PreparedBuild(plan: plan, base: loaded, adapters: opened, inputs: checks)
+                return PreparedBuild(plan: plan, base: loaded, adapters: opened, inputs: checks, shipped: entries, shippedNotes: notes)
             } catch {
                 throw RegistryError.invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
             }
@@ -130,13 +137,14 @@ extension Registry {
     /// store already had; this returns only once all of them matched their digests.
     ///
     /// - Returns: the manifest entries, sorted by path, the merge plan, and the status of each blob that
-    ///   was rehashed and found intact (reused and pre-existing ones; not those this call wrote).
+    ///   was rehashed and found intact (reused and pre-existing ones; not those this call wrote), and the
+    ///   build's notes (the plan's, then which files the adapters ship).
     /// - Throws: ``RegistryError``, `.io` naming a corrupt or missing input blob and whose file it is;
     ///   blobs already written to `store` stay there unreferenced.
     func writeMerged(
         _ recipe: BuildRecipe, key: Digest, catalog: Catalog, into store: any BlobIngester, progress: any ProgressSink,
         renewLease: () throws(RegistryError) -> Void
-    ) throws(RegistryError) -> (entries: [Manifest.Entry], plan: MergePlan, checked: [Digest: BlobFileStatus]) {
+    ) throws(RegistryError) -> (entries: [Manifest.Entry], plan: MergePlan, checked: [Digest: BlobFileStatus], notes: [String]) {
         let base = recipe.base
         let prepared = try prepare(recipe, catalog: catalog)
         defer { prepared.close() }
@@ -151,7 +159,7 @@ extension Registry {
         var writer = ArtifactWriter(
             registry: self, store: store, base: prepared.base, plan: plan, adapters: prepared.adapters, dtype: recipe.dtype,
             metadata: metadata)
-        let entries = try writer.write(progress: progress, renewLease: renewLease)
+        let entries = Self.overlay(try writer.write(progress: progress, renewLease: renewLease), with: prepared.shipped)
         // A rebuild's outputs go to a scratch store: only outputs found in the registry's own are inputs too.
         let existing = (store as? FileSystemBlobStore) === blobs ? writer.existingOutputs : []
         for output in existing {
@@ -159,7 +167,7 @@ extension Registry {
         }
         do {
             let checked = try verifier.finish()
-            return (entries, plan, checked)
+            return (entries, plan, checked, plan.notes + prepared.shippedNotes)
         } catch {
             if try discardCorruptOutputs(existing, catalog: catalog) {
                 throw .io(error.message + "; the corrupt output was removed: run the build again")
@@ -199,7 +207,7 @@ extension Registry {
         _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
     ) throws(RegistryError) -> BuildResult {
         let started = clock()
-        let (entries, plan, checked) = try writeMerged(recipe, key: key, catalog: catalog, into: blobs, progress: progress) {
+        let (entries, _, checked, notes) = try writeMerged(recipe, key: key, catalog: catalog, into: blobs, progress: progress) {
             () throws(RegistryError) in
             do {
                 try catalog.renewLease(name: leaseName, ttl: Self.buildLeaseTTL)
@@ -211,7 +219,7 @@ extension Registry {
         let base = recipe.base
         Fault.point("build.before-commit")
         let manifest = Manifest(entries)
-        let provenance = provenanceJSON(recipe, key: key, plan: plan, manifest: manifest, started: started, finished: finished)
+        let provenance = provenanceJSON(recipe, key: key, notes: notes, manifest: manifest, started: started, finished: finished)
         let stats = blobStats(manifest.entries, checked: checked)
         let record: ArtifactRecord
         do {
@@ -229,7 +237,7 @@ extension Registry {
         }
         Fault.point("build.after-commit")
         let path = try Materializer(registry: self).materialize(key, files: manifest.entries)
-        return BuildResult(path: path, artifact: record, cached: false, waited: waited, notes: plan.notes)
+        return BuildResult(path: path, artifact: record, cached: false, waited: waited, notes: notes)
     }
 
     /// The stats to record with a new artifact's files: those taken while rehashing the blobs it reuses,
@@ -267,7 +275,7 @@ extension Registry {
     }
 
     func provenanceJSON(
-        _ recipe: BuildRecipe, key: Digest, plan: MergePlan, manifest: Manifest, started: Date, finished: Date
+        _ recipe: BuildRecipe, key: Digest, notes: [String], manifest: Manifest, started: Date, finished: Date
     ) -> JSONValue {
         var o = JSONObject()
         o["key"] = .string(key.description)
@@ -296,7 +304,7 @@ extension Registry {
         o["started_at"] = .string(Timestamps.iso(started))
         o["finished_at"] = .string(Timestamps.iso(finished))
         o["files"] = .array(manifest.entries.map { .object(["path": .string($0.path), "digest": .string($0.digest.description), "size": .int($0.size)]) })
-        o["notes"] = .array(plan.notes.map { .string($0) })
+        o["notes"] = .array(notes.map { .string($0) })
         return .object(o)
     }
 }

@@ -7,6 +7,8 @@ package struct Listing: Sendable {
     package var bases: [BaseRecord] = []
     package var adapters: [AdapterRecord] = []
     package var artifacts: [ArtifactRecord] = []
+    /// The aliases of each base name that has any, sorted.
+    package var baseAliases: [String: [String]] = [:]
 }
 
 /// One registered thing, with what `loom show` reports about it.
@@ -23,7 +25,8 @@ extension Registry {
     package func list() throws(RegistryError) -> Listing {
         guard let catalog = try existingCatalog() else { return Listing() }
         do {
-            return Listing(bases: try catalog.bases(), adapters: try catalog.adapters(), artifacts: try catalog.artifacts())
+            let aliases = Dictionary(grouping: try catalog.baseAliases(), by: \.name).mapValues { $0.map(\.alias) }
+            return Listing(bases: try catalog.bases(), adapters: try catalog.adapters(), artifacts: try catalog.artifacts(), baseAliases: aliases)
         } catch {
             throw RegistryError(error)
         }
@@ -41,7 +44,8 @@ extension Registry {
                 let built = try key.map { try catalog.artifact(key: $0) != nil } ?? false
                 return .recipe(recipe, key: key, built: built)
             }
-            if let base = try catalog.base(name: reference.name, version: reference.version) {
+            let aliased = try catalog.baseAliases().first { $0.alias == reference.name }?.name
+            if let base = try catalog.base(name: aliased ?? reference.name, version: reference.version) {
                 let tensors = try catalog.baseTensors(baseID: base.id)
                 return .base(base, files: try catalog.baseFiles(baseID: base.id), tensorCount: tensors.count, adapters: try catalog.adapters(baseID: base.id))
             }

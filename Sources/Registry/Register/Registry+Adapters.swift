@@ -19,8 +19,11 @@ extension Registry {
     /// Validates everything before storing anything (DESIGN.md "register adapter"): the config
     /// (unmergeable variants refused naming the field), every tensor key against the base (accounted
     /// for, both factors present, shapes agreeing with the rank and the base layer's layout), and every
-    /// value (no NaN or Inf). The base is `base` when given, else the registered base named by
-    /// `base_model_name_or_path` (the name itself, or its last path component).
+    /// value (no NaN or Inf). The base is `base` when given, else the registered base that
+    /// `base_model_name_or_path` names: by name, alias, Hugging Face id or snapshot path, or the path it
+    /// was registered from (``resolveNamedBase(_:catalog:shown:)``).
+    /// The tokenizer and chat-template files the directory ships (``AdapterFiles``) are stored with it
+    /// and are part of its manifest digest.
     /// Idempotent: identical content against the same base under the same name changes nothing.
     ///
     /// - Throws: ``RegistryError`` (`.conflict` when `name` is a base's); a refused adapter leaves the
@@ -64,26 +67,32 @@ extension Registry {
         let shown = "\(directory)/adapter_model.safetensors"
         let checked = try checkAdapterWeights(
             path: weightsFile.resolvedPath, shown: shown, configShown: "\(directory)/adapter_config.json", config: config, base: model)
+        let shipped = try readShippedFiles(dir, shown: directory)
 
         return try withIngestLease { () throws(RegistryError) in
             try storeAdapter(
-                name: name, dir: dir, base: base, config: config, configBytes: configBytes, weightsFile: weightsFile,
-                checked: checked, shown: shown, progress: progress)
+                name: name, dir: dir, base: base, config: config, configBytes: configBytes, shipped: shipped,
+                weightsFile: weightsFile, checked: checked, shown: shown, progress: progress)
         }
     }
 
     /// The writing half of ``registerAdapter(directory:name:base:progress:)``, under an ingest lease.
     private func storeAdapter(
         name: String, dir: ModelDirectory, base: BaseRecord, config: AdapterConfig, configBytes: [UInt8],
-        weightsFile: ModelDirectory.File, checked: (digest: Digest, analysis: AdapterAnalysis), shown: String,
+        shipped: [(name: String, bytes: [UInt8])], weightsFile: ModelDirectory.File, checked: (digest: Digest, analysis: AdapterAnalysis), shown: String,
         progress: any ProgressSink
     ) throws(RegistryError) -> AdapterRegistration {
         let weights: IngestResult
         let configBlob: IngestResult
+        var shippedEntries: [Manifest.Entry] = []
         do {
             progress.begin("storing \(name)", total: weightsFile.size)
             defer { progress.end() }
             configBlob = try blobs.ingest(bytes: configBytes, expecting: nil)
+            for file in shipped {
+                let blob = try blobs.ingest(bytes: file.bytes, expecting: nil)
+                shippedEntries.append(.init(path: file.name, digest: blob.digest, size: blob.size))
+            }
             weights = try blobs.ingest(
                 contentsOf: weightsFile.resolvedPath, expecting: checked.digest, identity: weightsFile.identity,
                 progress: { progress.advance(to: $0) })
@@ -99,7 +108,7 @@ extension Registry {
         let manifest = Manifest([
             .init(path: "adapter_config.json", digest: configBlob.digest, size: configBlob.size),
             .init(path: "adapter_model.safetensors", digest: weights.digest, size: weights.size),
-        ])
+        ] + shippedEntries)
         let draft = NewAdapter(
             name: name, baseID: base.id, manifestDigest: manifest.digest.description,
             peftType: config.peftType.rawValue, r: config.r, loraAlpha: config.loraAlpha,
@@ -113,7 +122,15 @@ extension Registry {
         let files = manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) }
         do {
             let (record, created) = try writableCatalog().registerAdapter(draft, files: files)
-            return AdapterRegistration(record: record, created: created, notes: (dir.skippedStoresNote.map { [$0] } ?? []) + checked.analysis.notes)
+            var notes = (dir.skippedStoresNote.map { [$0] } ?? []) + checked.analysis.notes
+            if shipped.isEmpty, let resized = checked.analysis.replacements.first(where: \.resized) {
+                notes.append(
+                    "\(resized.target) has a resized vocabulary (\(resized.shape.first ?? 0) rows) but the directory has no tokenizer files: builds keep the base's tokenizer")
+            }
+            if !shipped.isEmpty {
+                notes.append("registered \(shipped.map(\.name).joined(separator: ", ")) with the adapter: builds use them instead of the base's")
+            }
+            return AdapterRegistration(record: record, created: created, notes: notes)
         } catch {
             throw RegistryError(error)
         }
@@ -150,7 +167,8 @@ extension Registry {
         return (Digest(hashing: file.fileBytes), analysis)
     }
 
-    /// The base an adapter is registered against.
+    /// The base an adapter is registered against: `explicit`, else the base its config's
+    /// `base_model_name_or_path` names (``resolveNamedBase(_:catalog:shown:)``).
     func resolveBase(for config: AdapterConfig, explicit: Reference?, catalog: Catalog?, directory: String) throws(RegistryError) -> BaseRecord {
         if let explicit {
             guard let catalog, let base = try lookupBase(explicit, catalog) else {
@@ -161,12 +179,7 @@ extension Registry {
         guard let named = config.baseModelNameOrPath, !named.isEmpty else {
             throw .invalid("\(directory)/adapter_config.json names no base_model_name_or_path; pass --base NAME")
         }
-        let last = named.split(separator: "/").last.map(String.init) ?? named
-        for candidate in [named, last] where (try? Names.validate(candidate)) != nil {
-            if let catalog, let base = try lookupBase(Reference(name: candidate), catalog) { return base }
-        }
-        throw .notFound(
-            "\(directory)/adapter_config.json names base \(Names.quoted(named)), and no base \(Names.quoted(last)) is registered; register it with `loom base add` or pass --base NAME")
+        return try resolveNamedBase(named, catalog: catalog, shown: "\(directory)/adapter_config.json")
     }
 
     func lookupBase(_ reference: Reference, _ catalog: Catalog) throws(RegistryError) -> BaseRecord? {

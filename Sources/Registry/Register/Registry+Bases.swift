@@ -23,17 +23,26 @@ extension Registry {
     /// Validates everything before storing anything (DESIGN.md "register base"): the symlink rule,
     /// every safetensors header, the shard index, config.json. Then copies and hashes each file into the
     /// store in one pass, and records base, files, tensors and an event in one catalog transaction.
-    /// Idempotent: registering identical content under the same name again changes nothing.
+    /// Idempotent: registering identical content under the same name again changes nothing, except
+    /// that new `aliases` are added and a version recorded without a Hub id gets this one.
     ///
-    /// - Throws: ``RegistryError`` (`.conflict` when `name` is an adapter's); a refused directory leaves the
-    ///   store as it was. A failure after files were copied leaves only unreferenced blobs, which gc collects.
-    package func registerBase(directory: String, name: String, progress: any ProgressSink = SilentProgress())
-        throws(RegistryError) -> BaseRegistration
-    {
+    /// The Hugging Face id recorded is `hfID`, else the one the directory's path names when it is a cache
+    /// snapshot (`…/models--ORG--NAME/snapshots/REV`); adapters whose `base_model_name_or_path` is that
+    /// id or path then find the base (``resolveBase(for:explicit:catalog:directory:)``).
+    ///
+    /// - Throws: ``RegistryError`` (`.conflict` when `name` is an adapter's or an alias, or an alias is
+    ///   taken); a refused directory leaves the store as it was. A failure after files were copied leaves
+    ///   only unreferenced blobs, which gc collects.
+    package func registerBase(
+        directory: String, name: String, hfID: HubID? = nil, aliases: [String] = [], progress: any ProgressSink = SilentProgress()
+    ) throws(RegistryError) -> BaseRegistration {
         try Names.validate(name)
         try refuseNameOfAnotherKind(name, registering: .base)
+        try refuseTakenAliases(aliases, for: name)
         let dir = try ModelDirectory(directory, store: root)
         var notes: [String] = dir.skippedStoresNote.map { [$0] } ?? []
+        let hub = hfID ?? HubID.fromSnapshotPath(dir.path)
+        if hfID == nil, let hub { notes.append("recorded Hugging Face id \(hub) (from the snapshot path)") }
         let plan = try BaseFiles(dir, notes: &notes)
 
         // Validate every header before writing anything.
@@ -61,13 +70,15 @@ extension Registry {
         let config = try parseConfig(configBytes, shown: directory + "/config.json")
 
         return try withIngestLease { () throws(RegistryError) in
-            try storeBase(dir: dir, directory: directory, name: name, plan: plan, headers: headers, configBytes: configBytes, config: config, notes: notes, progress: progress)
+            try storeBase(
+                dir: dir, directory: directory, name: name, hub: hub, aliases: aliases, plan: plan, headers: headers, configBytes: configBytes,
+                config: config, notes: notes, progress: progress)
         }
     }
 
     /// The writing half of ``registerBase(directory:name:progress:)``, under an ingest lease.
     private func storeBase(
-        dir: ModelDirectory, directory: String, name: String, plan: BaseFiles, headers: [String: SafetensorsHeader],
+        dir: ModelDirectory, directory: String, name: String, hub: HubID?, aliases: [String], plan: BaseFiles, headers: [String: SafetensorsHeader],
         configBytes: [UInt8], config: JSONObject, notes: [String], progress: any ProgressSink
     ) throws(RegistryError) -> BaseRegistration {
         // Copy and hash, one pass per file.
@@ -117,7 +128,7 @@ extension Registry {
             tieWordEmbeddings: BaseModel(
                 tensors: allTensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }, config: config
             ).headIsTied,
-            source: dir.path)
+            source: dir.path, hfRepo: hub?.repo, hfRevision: hub?.revision, aliases: aliases)
         let files = manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) }
         do {
             let (record, created) = try writableCatalog().registerBase(draft, files: files, tensors: tensors)
@@ -143,6 +154,36 @@ extension Registry {
         }
         if let existing, existing != kind {
             throw .conflict("name \"\(name)\" is already \(existing == .base ? "a base" : "an adapter"); names are unique across bases and adapters")
+        }
+        let target: String?
+        do {
+            target = try catalog.baseAliases().first { $0.alias == name }?.name
+        } catch {
+            throw RegistryError(error)
+        }
+        if let target { throw .conflict("name \"\(name)\" is already an alias of base \"\(target)\"; names are unique across kinds") }
+    }
+
+    /// Refuses, before anything is stored, an alias that is not a valid name or is taken by anything
+    /// but base `name`'s own alias (the catalog checks again in its transaction).
+    func refuseTakenAliases(_ aliases: [String], for name: String) throws(RegistryError) {
+        for alias in aliases { try Names.validate(alias) }
+        guard !aliases.isEmpty, let catalog = try existingCatalog() else { return }
+        do {
+            let taken = Dictionary(try catalog.baseAliases().map { ($0.alias, $0.name) }, uniquingKeysWith: { a, _ in a })
+            for alias in aliases {
+                if let target = taken[alias] {
+                    guard target == name else { throw RegistryError.conflict("alias \"\(alias)\" already names base \"\(target)\"") }
+                } else if alias == name {
+                    throw RegistryError.invalid("alias \"\(alias)\" is the base's own name")
+                } else if let kind = try catalog.nameKind(alias) {
+                    throw RegistryError.conflict("alias \"\(alias)\" is already the name of \(kind == .base ? "a base" : kind == .adapter ? "an adapter" : "a recipe"); names are unique across kinds")
+                }
+            }
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError(error)
         }
     }
 

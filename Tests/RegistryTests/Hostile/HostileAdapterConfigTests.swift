@@ -157,7 +157,7 @@ import Testing
     // MARK: - The base it names
 
     @Test func anUnregisteredBaseIsNotFound() throws {
-        try refuseEdited("orphan", .notFound, mentioning: ["org/missing-model", "no base \"missing-model\" is registered"]) {
+        try refuseEdited("orphan", .notFound, mentioning: ["org/missing-model", "is no registered base's name, alias, Hugging Face id or path", "--base"]) {
             $0["base_model_name_or_path"] = "org/missing-model"
         }
     }
