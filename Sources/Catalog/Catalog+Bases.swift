@@ -118,7 +118,7 @@ extension Catalog {
     {
         let reference = version.map { "\(name)@\($0)" } ?? name
         if let version, let high = try snapshot.highestVersionEver(of: name, in: kind), version <= high {
-            return .notFound("\(kind) \"\(reference)\" was removed (version numbers are never reused)")
+            return .notFound("\(kind) \"\(reference)\" not found: it was removed (version numbers are never reused)")
         }
         if let other = try snapshot.nameKind(name), other.rawValue != kind {
             return .notFound("\(kind) \"\(reference)\" not found (\"\(name)\" is \(other.withArticle))")

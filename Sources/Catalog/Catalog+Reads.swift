@@ -53,8 +53,8 @@ extension Catalog {
     /// The artifact under `key`, with its inputs and files, or nil.
     package func artifact(key: String) throws -> ArtifactRecord? { try read { try $0.artifact(key: key) } }
 
-    /// The key of the newest artifact built as recipe `name`, or nil: how a recipe whose inputs were
-    /// removed still finds what it built (``CatalogSnapshot/newestArtifactKey(builtByRecipe:)``).
+    /// The key of the newest pinned (else newest) artifact built as recipe `name`, or nil: how a recipe
+    /// whose inputs were removed still finds what it built (``CatalogSnapshot/newestArtifactKey(builtByRecipe:)``).
     package func newestArtifactKey(builtByRecipe name: String) throws -> String? {
         try read { try $0.newestArtifactKey(builtByRecipe: name) }
     }

@@ -117,6 +117,23 @@ import Testing
         }
     }
 
+    /// Of several artifacts a recipe built, the newest pinned one stands for it once its inputs are gone.
+    @Test func aRecipeWithoutInputsFindsItsNewestPinnedArtifact() throws {
+        _ = try addRecipe([("sql", 1)])
+        let pinned = try harness.registry.setPinned("sql-prod", true)
+        _ = try addRecipe([("sql", 1)], dtype: .f16, replace: true)
+        let newer = try harness.registry.build(BuildRequest(target: .named(Reference(name: "sql-prod"))))
+        #expect(newer.artifact.key != pinned.key && !newer.artifact.pinned)
+        _ = try harness.registry.remove(.adapter, Reference(name: "sql"), cascade: false, force: true)
+        guard case .recipe(_, let key, _) = try harness.registry.show("sql-prod") else {
+            Issue.record("show sql-prod is not a recipe")
+            return
+        }
+        #expect(key == pinned.key)
+        _ = try harness.registry.setPinned(pinned.key, false)
+        #expect(try harness.registry.setPinned("sql-prod", true).key == newer.artifact.key)
+    }
+
     /// Issue 12 item 4: `--replace` dropped the fields that were not repeated (`--dtype`).
     @Test func replacingKeepsWhatIsNotGiven() throws {
         _ = try addRecipe([("sql", 1)], dtype: .f16)

@@ -33,13 +33,14 @@ extension CatalogSnapshot {
     }
 
     /// The artifact under `key`, with its inputs and files, or nil.
-    /// The key of the newest artifact built as recipe `name` (its provenance's `asked.recipe`), or nil.
+    /// The key of the artifact built as recipe `name` (its provenance's `asked.recipe`) that stands for it
+    /// once its inputs are gone: the newest pinned one, else the newest; nil when there is none.
     package func newestArtifactKey(builtByRecipe name: String) throws -> String? {
         try String.fetchOne(
             db,
             sql: """
                 SELECT key FROM artifact WHERE json_valid(provenance) AND json_extract(provenance, '$.asked.recipe') = ?
-                ORDER BY created_at DESC, id DESC LIMIT 1
+                ORDER BY pinned DESC, created_at DESC, id DESC LIMIT 1
                 """,
             arguments: [name])
     }

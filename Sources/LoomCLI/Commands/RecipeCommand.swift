@@ -145,7 +145,7 @@ struct PinCommand: ParsableCommand {
         discussion: """
             NAME is a recipe or adapter, resolved to the artifact it builds now, or an artifact key (or \
             unique prefix). When that artifact has not been built, pin builds it first (and says so on \
-            stderr). A recipe whose adapter was removed (rm --force) pins the newest artifact it built. \
+            stderr). A recipe whose adapter was removed (rm --force) pins the newest pinned (else newest) artifact it built. \
             Pinning is idempotent; `loom unpin` undoes it.
 
             Examples:

@@ -12,7 +12,7 @@ struct RemoveCommand: ParsableCommand {
             Artifacts built from it stay: they name their inputs by digest. A base that adapters still use is \
             refused unless --cascade removes those adapters too. An adapter version that recipes build with \
             now is refused, naming them, unless --force; such a recipe no longer builds, but pin, unpin, \
-            audit and show of it still find the newest artifact it built. A removed NAME@VERSION is never \
+            audit and show of it still find the newest pinned (else newest) artifact it built. A removed NAME@VERSION is never \
             given again: the next registration of NAME gets the next number.
 
             Examples:

@@ -16,7 +16,7 @@ package enum Shown: Sendable {
     case adapter(AdapterRecord, files: [FileEntry])
     case artifact(ArtifactRecord)
     /// A recipe, with the key it builds now and whether that is built; when its inputs no longer resolve, the
-    /// newest artifact built as it (nil when none).
+    /// newest pinned (else newest) artifact built as it (nil when none).
     case recipe(RecipeRecord, key: String?, built: Bool)
 }
 
@@ -41,7 +41,7 @@ extension Registry {
             let reference = try Reference(parsing: text)
             if reference.version == nil, let recipe = try catalog.recipe(name: reference.name) {
                 let resolved = try? resolveRecipe(recipe.content, catalog: catalog, dtype: nil)
-                // Inputs gone (an adapter removed with rm --force): the newest artifact built as this recipe.
+                // Inputs gone (an adapter removed with rm --force): the artifact that stands for it.
                 let key = try resolved?.key.description ?? recipeFallback(reference, catalog: catalog)
                 let built = try key.map { try catalog.artifact(key: $0) != nil } ?? false
                 return .recipe(recipe, key: key, built: built)

@@ -7,8 +7,8 @@ extension Registry {
     ///
     /// Pinning a target that has not been built builds it first (after `progress.note("note: building NAME
     /// first")`), so `recipe add NAME …; pin NAME` works; unpinning never builds. A recipe whose inputs no
-    /// longer resolve (an adapter removed with `rm --force`) names the newest artifact built as that recipe.
-    /// A pinned artifact is a gc root: it is never evicted, whatever the budget. Idempotent.
+    /// longer resolve (an adapter removed with `rm --force`) names the newest pinned (else newest) artifact
+    /// built as that recipe. A pinned artifact is a gc root: it is never evicted, whatever the budget. Idempotent.
     /// - Throws: ``RegistryError`` `.notFound` for an unknown name, or (unpin) a target not built yet;
     ///   whatever ``build(_:progress:)`` throws when pinning builds.
     package func setPinned(
@@ -51,7 +51,7 @@ extension Registry {
     }
 
     /// Resolves `text` as a key (or prefix), else as a build target; a recipe whose inputs are gone falls
-    /// back to the newest artifact built as it (``recipeFallback(_:catalog:)``).
+    /// back to the newest pinned (else newest) artifact built as it (``recipeFallback(_:catalog:)``).
     func artifactTarget(for text: String, catalog: Catalog) throws(RegistryError) -> ArtifactTarget {
         if let artifact = try findArtifact(text, catalog: catalog) { return .built(artifact.key) }
         let reference = try Reference(parsing: text)
@@ -70,8 +70,8 @@ extension Registry {
         }
     }
 
-    /// For a recipe `reference` whose inputs no longer resolve: the key of the newest artifact built as
-    /// that recipe (provenance `asked.recipe`), so a pinned build stays reachable by the recipe's name.
+    /// For a recipe `reference` whose inputs no longer resolve: the key of the newest pinned (else newest)
+    /// artifact built as that recipe (provenance `asked.recipe`), so a pinned build stays reachable by name.
     func recipeFallback(_ reference: Reference, catalog: Catalog) throws(RegistryError) -> String? {
         guard reference.version == nil else { return nil }
         do {
