@@ -7,7 +7,8 @@ extension Catalog {
     ///
     /// Idempotent on content: when a version of `draft.name` already has the same manifest digest
     /// on the same base version, returns it with `created: false` and writes nothing. Otherwise the
-    /// new version is one more than the highest for the name (1 for a new name).
+    /// new version is one more than the highest the name has ever had, removed versions included
+    /// (1 for a new name).
     ///
     /// - Throws: ``CatalogError`` `.invalid` for a bad name, digest or file list; `.notFound` when
     ///   `draft.baseID` is not a base; `.conflict` when the name belongs to a base;
@@ -74,12 +75,29 @@ extension Catalog {
     /// Removes the adapter `name` at `version` (latest when nil) and its files, with an `adapter.rm`
     /// event. Rows only: the blobs stay until gc; artifacts built from it are kept.
     ///
-    /// - Throws: ``CatalogError`` `.notFound` when there is no such version.
-    package func removeAdapter(name: String, version: Int? = nil) throws -> Removal {
+    /// - Parameter force: remove it even when recipes build with it now (they then fail to resolve, and
+    ///   reach what they built through its provenance).
+    /// - Throws: ``CatalogError`` `.notFound` when there is no such version; `.conflict` naming the recipes
+    ///   that resolve to this version now (`NAME@V`, or `NAME` when it is the latest) unless `force`.
+    package func removeAdapter(name: String, version: Int? = nil, force: Bool = false) throws -> Removal {
         try write { db in
             let snapshot = CatalogSnapshot(db: db)
             guard let adapter = try snapshot.adapter(name: name, version: version) else {
                 throw try Self.notFound("adapter", name: name, version: version, snapshot)
+            }
+            if !force {
+                let latest = try snapshot.adapter(name: name, version: nil)?.version
+                let users = try snapshot.recipes().filter { recipe in
+                    recipe.content.adapters.contains {
+                        $0.adapterName == name && ($0.adapterVersion ?? latest) == adapter.version
+                    }
+                }
+                if !users.isEmpty {
+                    let list = users.map { "\"\($0.name)\"" }.joined(separator: ", ")
+                    throw CatalogError.conflict(
+                        "adapter \"\(adapter.reference)\" is used by recipe\(users.count == 1 ? "" : "s") \(list); "
+                            + "change or remove \(users.count == 1 ? "it" : "them") first, or pass --force")
+                }
             }
             try deleteAdapterRow(adapter, reason: nil, in: db)
             return Removal(bases: [], adapters: [adapter])

@@ -7,9 +7,9 @@ extension Catalog {
     ///
     /// Idempotent on content: when a version of `draft.name` already has `draft.manifestDigest`,
     /// returns that version with `created: false` and writes nothing. Otherwise the new version is
-    /// one more than the highest for the name (1 for a new name), so removing the latest version
-    /// frees its number. The blobs must already be in the store. `draft.aliases` are added in the same
-    /// transaction (``addBaseAlias(_:to:)``); an existing version without a Hub id gets `draft`'s.
+    /// one more than the highest the name has ever had (1 for a new name): a removed version's
+    /// number is never given again. The blobs must already be in the store. `draft.aliases` are added in
+    /// the same transaction (``addBaseAlias(_:to:)``); an existing version without a Hub id gets `draft`'s.
     ///
     /// - Throws: ``CatalogError`` `.invalid` for a bad name, digest, duplicate path or tensor, or a
     ///   tensor whose file is not in `files`; `.conflict` when the name belongs to an adapter or is an
@@ -130,6 +130,9 @@ extension Catalog {
         -> CatalogError
     {
         let reference = version.map { "\(name)@\($0)" } ?? name
+        if let version, let high = try snapshot.highestVersionEver(of: name, in: kind), version <= high {
+            return .notFound("\(kind) \"\(reference)\" not found: it was removed (version numbers are never reused)")
+        }
         if let other = try snapshot.nameKind(name), other.rawValue != kind {
             return .notFound("\(kind) \"\(reference)\" not found (\"\(name)\" is \(other.withArticle))")
         }

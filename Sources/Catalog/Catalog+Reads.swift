@@ -53,9 +53,22 @@ extension Catalog {
     /// The artifact under `key`, with its inputs and files, or nil.
     package func artifact(key: String) throws -> ArtifactRecord? { try read { try $0.artifact(key: key) } }
 
+    /// The key of the newest pinned (else newest) artifact built as recipe `name`, or nil: how a recipe
+    /// whose inputs were removed still finds what it built (``CatalogSnapshot/newestArtifactKey(builtByRecipe:)``).
+    package func newestArtifactKey(builtByRecipe name: String) throws -> String? {
+        try read { try $0.newestArtifactKey(builtByRecipe: name) }
+    }
+
     /// The files of artifact `artifactID`, ordered by path.
     package func artifactFiles(artifactID: Int64) throws -> [FileEntry] {
         try read { try $0.artifactFiles(artifactID: artifactID) }
+    }
+
+    /// The highest version `name` has ever had as a `kind` (`.base` or `.adapter`), removed versions
+    /// included; nil when it never had one. A `NAME@N` with N at most this and no row was removed.
+    package func highestVersionEver(of name: String, kind: NameKind) throws -> Int? {
+        guard kind != .recipe else { return nil }
+        return try read { try $0.highestVersionEver(of: name, in: kind.rawValue) }
     }
 
     /// What `name` is registered as (names are unique across kinds), or nil when it is free.

@@ -16,7 +16,8 @@ public struct Loom: ParsableCommand {
               loom ls
               loom --store /data/loom ls adapters --json
 
-            The store is ./Store unless --store PATH or $LOOM_STORE says otherwise; it is created on the first write.
+            The store is ./Store unless --store PATH or $LOOM_STORE says otherwise; the first write creates it and \
+            says where on stderr, and a read of a missing one says there is none.
             Exit codes: 0 ok, 1 I/O or internal error, 2 not found, 3 invalid input, 4 conflict, 64 usage; \
             verify exits 16 + 1 (bad blob) + 2 (bad reference) + 4 (catalog integrity, or a catalog lost beside its blobs) + 8 (event chain).
             """,

@@ -25,15 +25,19 @@ public final class Registry: Sendable {
     package let blobs: FileSystemBlobStore
     package let logger: Logger
     let clock: @Sendable () -> Date
+    /// Called once, with ``root``, when a write creates the store's catalog (the store did not exist).
+    let storeCreated: (@Sendable (String) -> Void)?
     private let catalogBox = CatalogBox()
 
     /// A registry over the store at `root` (relative paths resolve against the current directory).
     ///
     /// Opens nothing yet: the catalog is opened on first use.
     /// - Throws: ``RegistryError`` (`.invalid`) when `root` is empty, or exists and is not a directory.
-    package init(root: String, logger: Logger = Logger(label: "loom"), clock: @escaping @Sendable () -> Date = Date.init)
-        throws(RegistryError)
-    {
+    /// - Parameter storeCreated: told the store's path when a write creates it (the CLI says where, on stderr).
+    package init(
+        root: String, logger: Logger = Logger(label: "loom"), clock: @escaping @Sendable () -> Date = Date.init,
+        storeCreated: (@Sendable (String) -> Void)? = nil
+    ) throws(RegistryError) {
         // An empty path would silently make the current directory the store.
         guard !root.isEmpty else { throw .invalid("the store path is empty") }
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
@@ -45,12 +49,19 @@ public final class Registry: Sendable {
         self.root = normalized
         self.logger = logger
         self.clock = clock
+        self.storeCreated = storeCreated
         do {
             blobs = try FileSystemBlobStore(root: normalized)
         } catch {
             throw .io("cannot use store \(normalized): \(error)")
         }
     }
+
+    /// Whether the store exists (its catalog does); read-only operations on a missing one create nothing.
+    package var storeExists: Bool { FileManager.default.fileExists(atPath: catalogPath) }
+
+    /// The one-line error of an operation that needs a store where there is none.
+    package var noStoreMessage: String { "no store at \(root); use --store or LOOM_STORE" }
 
     /// Path of the catalog database.
     public var catalogPath: String { root + "/catalog.sqlite" }
@@ -67,8 +78,10 @@ public final class Registry: Sendable {
             throw .io("store \(root) is read-only (for this user, or on a read-only file system); this command writes to it")
         }
         do {
+            let isNew = !FileManager.default.fileExists(atPath: catalogPath)
             try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
             let c = try Catalog.open(path: catalogPath, logger: logger, clock: clock)
+            if isNew { storeCreated?(root) }
             return catalogBox.set(c)
         } catch let error as CatalogError {
             throw RegistryError(error)

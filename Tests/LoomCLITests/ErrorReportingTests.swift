@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (["build"], "NAME"), (["build", "llama-qv", "--base", "llama-tiny"], "not both"), (["ls", "recipes"], "recipes"),
+        (["build"], "NAME"), (["build", "llama-qv", "--base", "llama-tiny"], "not both"), (["ls", "recipe"], "recipe"),
         (["rm", "thing", "x"], "thing"), (["ls", "--jsn"], "--jsn"), (["ls", "bases", "extra"], "extra"),
     ])
     func malformedCommandLineIsAUsageError(_ arguments: [String], culprit: String) throws {

@@ -27,7 +27,7 @@ import Testing
         try store.register(adapters: ["llama-qv"])
         try store.ok("build", "llama-qv")
         let listing = try #require(try store.json("ls").objectValue)
-        #expect(listing.keys == ["bases", "adapters", "artifacts"])
+        #expect(listing.keys == ["bases", "adapters", "artifacts", "recipes"])
         #expect(listing["bases"]?.arrayValue?.count == 1)
         #expect(listing["adapters"]?.arrayValue?.count == 1)
         #expect(listing["artifacts"]?.arrayValue?.count == 1)

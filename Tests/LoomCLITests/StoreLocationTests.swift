@@ -98,7 +98,35 @@ import Testing
     @Test func listingAMissingStoreAsJSONIsEmpty() throws {
         let store = try CLIStore()
         let listing = try store.json("ls")
-        #expect(listing == .object(["bases": [], "adapters": [], "artifacts": []]))
+        #expect(listing == .object(["bases": [], "adapters": [], "artifacts": [], "recipes": []]))
         #expect(try store.json("ls", "adapters") == [])
+    }
+
+    /// Issue 12 item 7: in another directory `loom ls` printed empty tables with exit 0, and the next write
+    /// silently created a second ./Store. Listings now name the missing store on stderr (and stay empty, exit
+    /// 0); commands that need a thing fail naming it (exit 2); the first write says where it created one.
+    @Test func aMissingStoreIsNamedAndTheWriteThatCreatesOneSaysWhere() throws {
+        let cwd = try TemporaryDirectory(prefix: "loom-cli-cwd")
+        for command in [["ls"], ["ls", "--json"], ["ls", "-q"], ["log"], ["recipe", "ls"]] {
+            let run = try LoomProcess.run(command, in: cwd.path)
+            #expect(run.status == 0 && run.stderrLines.count == 1, "\(run)")
+            #expect(run.stderr.contains("no store at /") && run.stderr.contains("/Store; use --store or LOOM_STORE"), "\(run)")
+        }
+        #expect(try LoomProcess.run(["ls", "--json"], in: cwd.path).json()["bases"] == [])
+        for command in [["show", "x"], ["audit", "x"], ["rm", "adapter", "x"], ["recipe", "rm", "x"], ["build", "x"]] {
+            let run = try LoomProcess.run(command, in: cwd.path)
+            #expect(run.status == 2 && run.stderrLines.count == 1 && run.stdout.isEmpty, "\(run)")
+            #expect(run.stderr.contains("no store at /") && run.stderr.contains("use --store or LOOM_STORE"), "\(run)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cwd.path).isEmpty)
+
+        let created = try LoomProcess.run(["base", "add", Self.base, "--name", "n", "--json"], in: cwd.path).succeeded()
+        #expect(created.stderr.contains("created store at /") && created.stderr.contains("/Store"), "\(created)")
+        #expect(!created.stdout.contains("created store"))
+        _ = try created.json()
+        let again = try LoomProcess.run(["base", "add", Self.base, "--name", "m"], in: cwd.path).succeeded()
+        #expect(!again.stderr.contains("created store"), "\(again)")
+        let listed = try LoomProcess.run(["ls"], in: cwd.path).succeeded()
+        #expect(!listed.stderr.contains("no store"), "\(listed)")
     }
 }

@@ -50,8 +50,34 @@ import Testing
         _ = try harness.registry.remove(.adapter, Reference(name: "qv", version: 1), cascade: false)
         let blobs = harness.blobFiles()
         let again = try harness.addAdapter("llama-qv", as: "qv")
-        #expect(again.created && again.record.version == 1)
+        #expect(again.created && again.record.version == 2)
         #expect(harness.blobFiles() == blobs)
+    }
+
+    /// Issue 12 item 2: a NAME@N means the same bytes forever, so a removed version's number is not given
+    /// again, and asking for it says it was removed.
+    @Test func aRemovedVersionNumberIsNeverGivenAgain() throws {
+        let harness = try RegistryHarness()
+        try harness.addBase("llama-tiny")
+        try harness.addAdapter("llama-qv", as: "x")
+        _ = try harness.registry.remove(.adapter, Reference(name: "x"), cascade: false)
+        let other = try harness.addAdapter("llama-qv-b", as: "x")
+        #expect(other.created && other.record.version == 2)
+        #expect(try harness.registry.list().adapters.map(\.reference) == ["x@2"])
+        expectRegistryError(.notFound, mentioning: ["x@1", "was removed"]) { _ = try harness.registry.show("x@1") }
+        expectRegistryError(.notFound, mentioning: ["x@1", "was removed"]) {
+            _ = try harness.registry.remove(.adapter, Reference(name: "x", version: 1), cascade: false)
+        }
+        expectRegistryError(.notFound, mentioning: ["x@1", "was removed"]) {
+            _ = try harness.registry.setPinned("x@1", true)
+        }
+        // A version never given is still "not registered", not "removed".
+        let never = expectRegistryError(.notFound, mentioning: ["x@3"]) { _ = try harness.registry.show("x@3") }
+        #expect(never?.message.contains("removed") == false)
+        // Bases too.
+        try harness.addBase("llama-tiny", as: "b")
+        _ = try harness.registry.remove(.base, Reference(name: "b"), cascade: false)
+        #expect(try harness.addBase("llama-tiny", as: "b").record.version == 2)
     }
 
     @Test func aBaseInUseIsNotRemovedAndTheMessageNamesItsAdapters() throws {

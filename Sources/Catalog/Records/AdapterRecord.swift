@@ -10,8 +10,8 @@ package struct AdapterRecord: Sendable, Equatable {
     package let id: Int64
     /// The name users register and build with; unique across bases and adapters.
     package let name: String
-    /// One more than the name's highest version when registered (1 for a new name); after the
-    /// latest version is removed, its number is given to the next registration.
+    /// One more than the highest version the name had ever had when registered (1 for a new name);
+    /// a removed version's number is never given again, so `name@version` always means these bytes.
     package let version: Int
     /// The base version it was validated against.
     package let baseID: Int64

@@ -33,6 +33,18 @@ extension CatalogSnapshot {
     }
 
     /// The artifact under `key`, with its inputs and files, or nil.
+    /// The key of the artifact built as recipe `name` (its provenance's `asked.recipe`) that stands for it
+    /// once its inputs are gone: the newest pinned one, else the newest; nil when there is none.
+    package func newestArtifactKey(builtByRecipe name: String) throws -> String? {
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT key FROM artifact WHERE json_valid(provenance) AND json_extract(provenance, '$.asked.recipe') = ?
+                ORDER BY pinned DESC, created_at DESC, id DESC LIMIT 1
+                """,
+            arguments: [name])
+    }
+
     package func artifact(key: String) throws -> ArtifactRecord? {
         guard let row = try Row.fetchOne(
             db, sql: "SELECT \(ArtifactRecord.columns) FROM artifact WHERE key = ?", arguments: [key])

@@ -77,10 +77,22 @@ package struct CatalogSnapshot {
         return kind.flatMap(NameKind.init(rawValue:))
     }
 
-    /// One more than the highest version of `name` in `table` (`base` or `adapter`); 1 for a new name.
+    /// One more than the highest version `name` has ever had in `table` (`base` or `adapter`), removed
+    /// versions included, so a number is never given twice; 1 for a name never used.
     func nextVersion(of name: String, in table: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) + 1 FROM \(table) WHERE name = ?", arguments: [name])
-            ?? 1
+        try (highestVersionEver(of: name, in: table) ?? 0) + 1
+    }
+
+    /// The highest version `name` has ever had in `table` (`base` or `adapter`), even if removed since; nil
+    /// when the name was never given a version of that kind.
+    package func highestVersionEver(of name: String, in table: String) throws -> Int? {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT MAX(v) FROM (SELECT MAX(version) AS v FROM \(table) WHERE name = ?
+                    UNION ALL SELECT version FROM version_high WHERE kind = ? AND name = ?)
+                """,
+            arguments: [name, table, name])
     }
 
     /// Every lease, ordered by name.

@@ -6,18 +6,20 @@ import Registry
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ls",
-        abstract: "List bases, adapters and artifacts.",
+        abstract: "List bases, adapters, artifacts and recipes.",
         usage: "loom ls [<kind>] [--sort <key>] [--limit <n>] [<filters>] [<options>]",
         discussion: """
             Tables fit the terminal's width: long cells end in '…' (--wide prints everything; --json has \
             full digests and exact numbers). Filters and --sort apply to every kind listed: --base keeps that \
             base, its adapters and the artifacts built on it; --pinned lists pinned artifacts only. Age is \
-            the time since creation for bases and adapters, since last use for artifacts. --limit keeps the \
-            first N of each kind after sorting.
+            the time since creation for bases and adapters, since last use for artifacts, since the last \
+            change for recipes. --limit keeps the first N of each kind after sorting. Recipes are listed when \
+            there are any (or with `ls recipes`).
 
             Examples:
               loom ls
               loom ls adapters --json
+              loom ls recipes
               loom ls artifacts --sort size --limit 5
               loom ls artifacts --older-than 30d --larger-than 1G
               loom ls --base llama3 -q
@@ -25,10 +27,10 @@ struct ListCommand: ParsableCommand {
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case bases, adapters, artifacts
+        case bases, adapters, artifacts, recipes
     }
 
-    @Argument(help: "What to list: bases, adapters or artifacts (default: all three).")
+    @Argument(help: "What to list: bases, adapters, artifacts or recipes (default: all).")
     var kind: Kind?
 
     @Option(help: ArgumentHelp("Order by size (largest first), age (newest first) or name (the default).", valueName: "key"))
@@ -53,7 +55,7 @@ struct ListCommand: ParsableCommand {
     @Flag(help: "Only pinned artifacts.")
     var pinned = false
 
-    @Flag(name: .shortAndLong, help: "Print only NAME@VERSION or artifact keys, one a line, for scripts.")
+    @Flag(name: .shortAndLong, help: "Print only NAME@VERSION, artifact keys or recipe names, one a line, for scripts.")
     var quiet = false
 
     @Flag(help: "Print JSON: an array for one kind, an object {bases, adapters, artifacts} for all.")
@@ -71,7 +73,7 @@ struct ListCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let registry = try global.registry()
+            let registry = try global.listingRegistry()
             let filter = ListFilter(
                 sort: sort, limit: limit, base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
                 largerThan: largerThan?.bytes, olderThan: olderThan?.duration, pinnedOnly: pinned)
@@ -82,12 +84,14 @@ struct ListCommand: ParsableCommand {
                 throw RegistryError(.notFound, "--base \(base): no such base is registered" + hint)
             }
             let listing = filter.apply(to: everything)
-            let kinds: [Kind] = kind.map { [$0] } ?? (pinned ? [.artifacts] : Kind.allCases)
+            // Recipes only when there are some: the three tables of a store without recipes stay as they were.
+            let kinds: [Kind] = kind.map { [$0] } ?? (pinned ? [.artifacts] : Kind.allCases.filter { $0 != .recipes || !listing.recipes.isEmpty })
             if quiet {
                 var lines: [String] = []
                 if kinds.contains(.bases) { lines += listing.bases.map(\.reference) }
                 if kinds.contains(.adapters) { lines += listing.adapters.map(\.reference) }
                 if kinds.contains(.artifacts) { lines += listing.artifacts.map(\.key) }
+                if kinds.contains(.recipes) { lines += listing.recipes.map(\.name) }
                 if !lines.isEmpty { Terminal.out(lines.joined(separator: "\n")) }
                 return
             }
@@ -95,11 +99,15 @@ struct ListCommand: ParsableCommand {
                 let bases = JSONValue.array(listing.bases.map { .object(RecordJSON.base($0, aliases: listing.baseAliases[$0.name] ?? [])) })
                 let adapters = JSONValue.array(listing.adapters.map { .object(RecordJSON.adapter($0)) })
                 let artifacts = JSONValue.array(listing.artifacts.map { .object(RecordJSON.artifact($0, path: registry.artifactPath($0))) })
+                let recipes = JSONValue.array(listing.recipes.map { .object(RecordJSON.recipe($0)) })
                 switch kind {
                 case .bases: Terminal.out(JSONWriter.canonical.string(bases))
                 case .adapters: Terminal.out(JSONWriter.canonical.string(adapters))
                 case .artifacts: Terminal.out(JSONWriter.canonical.string(artifacts))
-                case nil: Terminal.out(JSONWriter.canonical.string(.object(["bases": bases, "adapters": adapters, "artifacts": artifacts])))
+                case .recipes: Terminal.out(JSONWriter.canonical.string(recipes))
+                case nil:
+                    Terminal.out(JSONWriter.canonical.string(.object(
+                        ["bases": bases, "adapters": adapters, "artifacts": artifacts, "recipes": recipes])))
                 }
                 return
             }

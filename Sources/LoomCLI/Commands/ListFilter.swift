@@ -43,6 +43,7 @@ struct ListFilter {
         bases = ordered(bases, size: \.totalSize, date: \.createdAt, name: { ($0.name, $0.version, "") })
         adapters = ordered(adapters, size: \.totalSize, date: \.createdAt, name: { ($0.name, $0.version, "") })
         artifacts = ordered(artifacts, size: \.totalSize, date: \.lastUsedAt, name: { (Names.artifactLabel($0), 0, $0.key) })
+        let recipes = recipes(listing.recipes, now: now)
         if let limit {
             bases = Array(bases.prefix(limit))
             adapters = Array(adapters.prefix(limit))
@@ -50,7 +51,25 @@ struct ListFilter {
         }
         var out = listing
         (out.bases, out.adapters, out.artifacts) = (bases, adapters, artifacts)
+        out.recipes = limit.map { Array(recipes.prefix($0)) } ?? recipes
         return out
+    }
+
+    /// Recipes kept and ordered: --base keeps those naming that base; a recipe has no size (none is larger
+    /// than SIZE) and is never pinned; its age is the time since it last changed.
+    private func recipes(_ all: [RecipeRecord], now: Date) -> [RecipeRecord] {
+        var recipes = all
+        if let base {
+            recipes = recipes.filter { $0.baseName == base.name && (base.version == nil || $0.baseVersion == base.version) }
+        }
+        if largerThan != nil || pinnedOnly { recipes = [] }
+        if let olderThan {
+            let cutoff = now.addingTimeInterval(-Double(olderThan.components.seconds))
+            recipes = recipes.filter { $0.updatedAt < cutoff }
+        }
+        return recipes.sorted { a, b in
+            sort == .age && a.updatedAt != b.updatedAt ? a.updatedAt > b.updatedAt : a.name < b.name
+        }
     }
 
     private func ordered<T>(

@@ -39,7 +39,7 @@ struct LogCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let log = try global.registry().log(limit: limit)
+            let log = try global.listingRegistry().log(limit: limit)
             Terminal.out(json ? JSONWriter.canonical.string(LogRendering.json(log)) : LogRendering.text(log, width: width.width))
             if !log.isVerified { throw ExitCode(ExitCodes.verifyBase + VerifyReport.Kind.chain.rawValue) }
         }

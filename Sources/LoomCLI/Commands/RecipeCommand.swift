@@ -17,24 +17,28 @@ struct RecipeCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a named build.",
-            usage: "loom recipe add <name> --base <name> --adapter <name:w> ... [<options>]",
+            usage: "loom recipe add <name> [--base <name>] --adapter <name:w> ... [<options>]",
             discussion: """
                 Inputs are names: a name without @VERSION means the latest version when the recipe is built, \
-                so registering a new adapter version changes what the recipe builds. The combination is \
-                checked now exactly as `loom build` would check it.
+                so registering a new adapter version changes what the recipe builds. Without --base, the \
+                base the adapters were registered on (NAME@VERSION; they must share one). The combination \
+                is checked now exactly as `loom build` would check it.
+
+                --replace changes only what is given: a base, dtype or adapter list not repeated is kept, \
+                and the output says what changed.
 
                 Examples:
-                  loom recipe add sql-prod --base llama-tiny --adapter sql:1.0 \\
-                      --adapter style:0.25 --dtype bf16
-                  loom build sql-prod
-                  loom recipe add sql-prod --base llama-tiny --adapter sql@3 --replace
+                  loom recipe add sql-prod --adapter sql:1.0 --adapter style:0.25 \\
+                      --dtype bf16
+                  loom pin sql-prod
+                  loom recipe add sql-prod --adapter sql@3 --replace
                 """)
 
         @Argument(help: "The recipe's name.")
         var name: String
 
-        @Option(help: ArgumentHelp("The base (NAME or NAME@VERSION).", valueName: "name"))
-        var base: String
+        @Option(help: ArgumentHelp("The base (NAME or NAME@VERSION; default: the adapters' base).", valueName: "name"))
+        var base: String?
 
         @Option(name: .customLong("adapter"), help: ArgumentHelp("An adapter and its weight, NAME[@V][:WEIGHT]; repeat for several.", valueName: "name:weight"))
         var adapters: [String] = []
@@ -42,7 +46,7 @@ struct RecipeCommand: ParsableCommand {
         @Option(help: ArgumentHelp("Output dtype: f32, f16 or bf16 (default: the base's).", valueName: "dtype"))
         var dtype: String?
 
-        @Flag(help: "Change an existing recipe's inputs.")
+        @Flag(help: "Change an existing recipe (what is not given is kept).")
         var replace = false
 
         @Flag(help: "Print the recipe as JSON.")
@@ -51,22 +55,27 @@ struct RecipeCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
-            if adapters.isEmpty { throw ValidationError("give at least one --adapter NAME[:WEIGHT]") }
+            if adapters.isEmpty && !replace { throw ValidationError("give at least one --adapter NAME[:WEIGHT]") }
             if let dtype, ModelDType(parsing: dtype) == nil { throw ValidationError("--dtype must be f32, f16 or bf16, not \"\(dtype)\"") }
         }
 
         func run() throws {
             try runReporting {
-                let (record, created) = try global.registry().addRecipe(
-                    name: name, base: try Reference(parsing: base),
+                let registry = try global.registry()
+                let previous = replace ? try registry.recipe(named: name) : nil
+                let (record, created) = try registry.addRecipe(
+                    name: name, base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
                     adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) },
                     dtype: dtype.flatMap(ModelDType.init(parsing:)), replace: replace)
+                let changes = previous.map { RecordJSON.recipeChanges(from: $0, to: record) } ?? []
                 if json {
                     var o = RecordJSON.recipe(record)
                     o["created"] = .bool(created)
+                    if previous != nil { o["changed"] = .array(changes.map { .string($0) }) }
                     Terminal.out(JSONWriter.canonical.string(.object(o)))
                 } else {
                     Terminal.out("\(created ? "saved" : "unchanged:") recipe \(record.name) = \(RecordJSON.recipeSummary(record))")
+                    if created, !changes.isEmpty { Terminal.error("loom: note: changed " + changes.joined(separator: "; ")) }
                 }
             }
         }
@@ -93,14 +102,11 @@ struct RecipeCommand: ParsableCommand {
 
         func run() throws {
             try runReporting {
-                let recipes = try global.registry().recipes()
+                let recipes = try global.listingRegistry().recipes()
                 if json {
                     Terminal.out(JSONWriter.canonical.string(.array(recipes.map { .object(RecordJSON.recipe($0)) })))
                 } else {
-                    var t = Table("RECIPE", "INPUTS", "UPDATED")
-                    t.prefer("RECIPE")
-                    for r in recipes { t.add(r.name, RecordJSON.recipeSummary(r), Format.shortAge(r.updatedAt)) }
-                    Terminal.out(t.render(width: width.width))
+                    Terminal.out(ListRendering.recipeTable(recipes, width: width.width))
                 }
             }
         }
@@ -137,10 +143,13 @@ struct PinCommand: ParsableCommand {
         commandName: "pin",
         abstract: "Pin an artifact so that gc never evicts it.",
         discussion: """
-            NAME is a recipe or adapter, resolved to the artifact it builds now (it must have been built), \
-            or an artifact key (or unique prefix). Pinning is idempotent; `loom unpin` undoes it.
+            NAME is a recipe or adapter, resolved to the artifact it builds now, or an artifact key (or \
+            unique prefix). When that artifact has not been built, pin builds it first (and says so on \
+            stderr). A recipe whose adapter was removed (rm --force) pins the newest pinned (else newest) artifact it built. \
+            Pinning is idempotent; `loom unpin` undoes it.
 
             Examples:
+              loom recipe add sql-prod --adapter sql:1.0
               loom pin sql-prod
               loom pin sha256:3f2a9c41
             """)
@@ -158,7 +167,7 @@ struct PinCommand: ParsableCommand {
     static func set(_ name: String, pinned: Bool, json: Bool, global: GlobalOptions) throws {
         try runReporting {
             let registry = try global.registry()
-            let artifact = try registry.setPinned(name, pinned)
+            let artifact = try registry.setPinned(name, pinned, progress: TerminalProgress())
             if json {
                 Terminal.out(JSONWriter.canonical.string(.object(RecordJSON.artifact(artifact, path: registry.artifactPath(artifact)))))
             } else {

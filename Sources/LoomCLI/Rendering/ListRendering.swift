@@ -4,7 +4,7 @@ import Registry
 
 /// The tables of `loom ls`, fitted to a width (``Table``).
 enum ListRendering {
-    /// One table per kind in `kinds` ("bases", "adapters", "artifacts"), separated by blank lines;
+    /// One table per kind in `kinds` ("bases", "adapters", "artifacts", "recipes"), separated by blank lines;
     /// `allBases` (every base, filtered out or not) names the artifacts' bases.
     static func tables(_ listing: Listing, kinds: Set<String>, width: Int?, allBases: [BaseRecord]) -> String {
         var sections: [String] = []
@@ -41,7 +41,16 @@ enum ListRendering {
             }
             sections.append(t.render(width: width))
         }
+        if kinds.contains("recipes") { sections.append(recipeTable(listing.recipes, width: width)) }
         return sections.joined(separator: "\n\n")
+    }
+
+    /// The recipe table of `ls` and `recipe ls`: name, inputs as asked, time since the last change.
+    static func recipeTable(_ recipes: [RecipeRecord], width: Int?) -> String {
+        var t = Table("RECIPE", "INPUTS", "UPDATED")
+        t.prefer("RECIPE")
+        for r in recipes { t.add(r.name, RecordJSON.recipeSummary(r), Format.shortAge(r.updatedAt)) }
+        return t.render(width: width)
     }
 
     /// Each artifact's label; a label that several artifacts on different bases share gets the base's

@@ -68,6 +68,20 @@ extension RecordJSON {
     }
 
     /// `llama-tiny + sql:1.0 + style:0.25 (bf16)`.
+    /// What differs between two versions of a recipe, one phrase per field (`dtype bf16 → f16`); empty when equal.
+    static func recipeChanges(from old: RecipeRecord, to new: RecipeRecord) -> [String] {
+        func base(_ r: RecipeRecord) -> String { r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName }
+        func adapters(_ r: RecipeRecord) -> String {
+            r.adapters.map { a in (a.adapterVersion.map { "\(a.adapterName)@\($0)" } ?? a.adapterName) + ":\(a.weight)" }
+                .joined(separator: " + ")
+        }
+        var changes: [String] = []
+        if base(old) != base(new) { changes.append("base \(base(old)) → \(base(new))") }
+        if adapters(old) != adapters(new) { changes.append("adapters \(adapters(old)) → \(adapters(new))") }
+        if old.dtype != new.dtype { changes.append("dtype \(old.dtype ?? "the base's") → \(new.dtype ?? "the base's")") }
+        return changes
+    }
+
     static func recipeSummary(_ r: RecipeRecord) -> String {
         let base = r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName
         let adapters = r.adapters.map { a in (a.adapterVersion.map { "\(a.adapterName)@\($0)" } ?? a.adapterName) + ":\(a.weight)" }

@@ -29,9 +29,20 @@ struct GlobalOptions: ParsableArguments {
                 : "LOOM_STORE is set but empty: name the store directory, or unset it to use ./Store")
     }
 
+    /// The registry over ``storeRoot``. A write that creates the store says where on stderr (never stdout,
+    /// which may be JSON): a mistyped directory would otherwise silently start a second store.
     func registry() throws -> Registry {
         var logger = Logger(label: "loom")
         logger.logLevel = verbose ? .debug : .warning
-        return try Registry(root: storeRoot, logger: logger)
+        return try Registry(root: storeRoot, logger: logger, storeCreated: { root in Terminal.error("loom: note: created store at \(root)") })
+    }
+
+    /// ``registry()`` for a listing command (`ls`, `log`, `recipe ls`): where there is no store it says so
+    /// on stderr (`no store at …; use --store or LOOM_STORE`) and the listing stays empty with exit 0,
+    /// like `docker image ls` on nothing; commands that need a thing in the store fail instead (exit 2).
+    func listingRegistry() throws -> Registry {
+        let registry = try registry()
+        if !registry.storeExists { Terminal.error("loom: note: \(registry.noStoreMessage)") }
+        return registry
     }
 }

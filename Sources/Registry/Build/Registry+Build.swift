@@ -66,7 +66,7 @@ extension Registry {
             case .named(let reference): what = "no recipe or adapter named \(reference)"
             case .explicit(let base, let adapters): what = "nothing named \(base?.description ?? adapters.first?.reference.description ?? "")"
             }
-            throw .notFound("\(what) is registered: the store \(root) is empty")
+            throw .notFound("\(what) is registered: \(noStoreMessage)")
         }
         let recipe = try resolve(request, catalog: existing)
         if case .explicit(let base, _) = request.target, let note = recipe.baseVersionNote(asked: base) { progress.note("note: " + note) }

@@ -19,7 +19,7 @@ extension Registry {
             case .named(let reference):
                 if let recipe = try namedRecipe(reference, catalog: catalog, dtype: request.dtype) { return recipe }
                 guard let adapter = try catalog.adapter(name: reference.name, version: reference.version) else {
-                    throw RegistryError.notFound("no recipe or adapter named \(reference) is registered" + didYouMean(reference.name, catalog: catalog))
+                    throw RegistryError.notFound("no recipe or adapter named \(reference) is registered" + whyMissing(reference, catalog: catalog))
                 }
                 guard let base = try catalog.base(id: adapter.baseID) else {
                     throw RegistryError.internal("adapter \(adapter.reference) has no base row")
@@ -32,7 +32,7 @@ extension Registry {
                 var inputs: [BuildRecipe.Input] = []
                 for a in adapters {
                     guard let record = try catalog.adapter(name: a.reference.name, version: a.reference.version) else {
-                        throw RegistryError.notFound("adapter \(a.reference) is not registered" + didYouMean(a.reference.name, catalog: catalog))
+                        throw RegistryError.notFound("adapter \(a.reference) is not registered" + whyMissing(a.reference, catalog: catalog))
                     }
                     inputs.append(.init(adapter: record, weight: a.weight, asked: a.description))
                 }
@@ -40,7 +40,7 @@ extension Registry {
                 let base: BaseRecord
                 if let baseReference {
                     guard let b = try catalog.base(name: baseReference.name, version: baseReference.version) else {
-                        throw RegistryError.notFound("base \(baseReference) is not registered" + didYouMean(baseReference.name, catalog: catalog))
+                        throw RegistryError.notFound("base \(baseReference) is not registered" + whyMissing(baseReference, catalog: catalog))
                     }
                     base = b
                 } else {

@@ -22,7 +22,7 @@ extension Registry {
         if text.contains("/") { return try auditFile(text, catalog: existingCatalog(), progress: progress) }
         guard let catalog = try existingCatalog() else {
             if FileManager.default.fileExists(atPath: text) { return try auditFile(text, catalog: nil, progress: progress) }
-            throw .notFound("nothing named \(Names.quoted(text)) is registered (the store \(root) is empty)")
+            throw .notFound("nothing named \(Names.quoted(text)): \(noStoreMessage)")
         }
         if let artifact = try findArtifact(text, catalog: catalog) {
             return .artifact(artifact, directory: artifactPath(artifact))
@@ -49,7 +49,16 @@ extension Registry {
             throw .invalid(
                 "\(reference) is a base; audit an artifact key, a recipe or adapter name, or a file (loom audit PATH)")
         }
-        let recipe = try resolve(BuildRequest(target: .named(reference)), catalog: catalog)
+        let recipe: BuildRecipe
+        do {
+            recipe = try resolve(BuildRequest(target: .named(reference)), catalog: catalog)
+        } catch where error.kind == .notFound {
+            // A recipe whose adapter was removed (rm --force) still names what it built.
+            guard let key = try recipeFallback(reference, catalog: catalog), let artifact = try? catalog.artifact(key: key) else {
+                throw error
+            }
+            return .artifact(artifact, directory: artifactPath(artifact))
+        }
         let artifact: ArtifactRecord?
         do {
             artifact = try catalog.artifact(key: recipe.key.description)

@@ -9,6 +9,7 @@ package struct Listing: Sendable {
     package var artifacts: [ArtifactRecord] = []
     /// The aliases of each base name that has any, sorted.
     package var baseAliases: [String: [String]] = [:]
+    package var recipes: [RecipeRecord] = []
 }
 
 /// One registered thing, with what `loom show` reports about it.
@@ -16,17 +17,20 @@ package enum Shown: Sendable {
     case base(BaseRecord, files: [FileEntry], tensorCount: Int, adapters: [AdapterRecord])
     case adapter(AdapterRecord, files: [FileEntry])
     case artifact(ArtifactRecord)
-    /// A recipe, with the key it builds now (nil when its inputs no longer resolve) and whether that is built.
+    /// A recipe, with the key it builds now and whether that is built; when its inputs no longer resolve, the
+    /// newest pinned (else newest) artifact built as it (nil when none).
     case recipe(RecipeRecord, key: String?, built: Bool)
 }
 
 extension Registry {
-    /// Lists bases, adapters and artifacts (all versions). An absent store lists nothing and is not created.
+    /// Lists bases, adapters (all versions), artifacts and recipes. An absent store lists nothing and is not created.
     package func list() throws(RegistryError) -> Listing {
         guard let catalog = try existingCatalog() else { return Listing() }
         do {
             let aliases = Dictionary(grouping: try catalog.baseAliases(), by: \.name).mapValues { $0.map(\.alias) }
-            return Listing(bases: try catalog.bases(), adapters: try catalog.adapters(), artifacts: try catalog.artifacts(), baseAliases: aliases)
+            return Listing(
+                bases: try catalog.bases(), adapters: try catalog.adapters(), artifacts: try catalog.artifacts(),
+                baseAliases: aliases, recipes: try catalog.recipes())
         } catch {
             throw RegistryError(error)
         }
@@ -34,13 +38,14 @@ extension Registry {
 
     /// Everything recorded about a base, adapter (by `NAME[@V]`) or artifact (by key or key prefix).
     package func show(_ text: String) throws(RegistryError) -> Shown {
-        guard let catalog = try existingCatalog() else { throw .notFound("nothing named \(Names.quoted(text)) is registered (the store is empty)") }
+        guard let catalog = try existingCatalog() else { throw .notFound("nothing named \(Names.quoted(text)): \(noStoreMessage)") }
         do {
             if let artifact = try findArtifact(text, catalog: catalog) { return .artifact(artifact) }
             let reference = try Reference(parsing: text)
             if reference.version == nil, let recipe = try catalog.recipe(name: reference.name) {
                 let resolved = try? resolveRecipe(recipe.content, catalog: catalog, dtype: nil)
-                let key = resolved?.key.description
+                // Inputs gone (an adapter removed with rm --force): the artifact that stands for it.
+                let key = try resolved?.key.description ?? recipeFallback(reference, catalog: catalog)
                 let built = try key.map { try catalog.artifact(key: $0) != nil } ?? false
                 return .recipe(recipe, key: key, built: built)
             }
@@ -52,7 +57,7 @@ extension Registry {
             if let adapter = try catalog.adapter(name: reference.name, version: reference.version) {
                 return .adapter(adapter, files: try catalog.adapterFiles(adapterID: adapter.id))
             }
-            throw RegistryError.notFound("nothing named \(reference) is registered" + didYouMean(reference.name, catalog: catalog))
+            throw RegistryError.notFound("nothing named \(reference) is registered" + whyMissing(reference, catalog: catalog))
         } catch {
             throw RegistryError(error)
         }

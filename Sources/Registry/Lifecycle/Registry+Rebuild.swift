@@ -25,7 +25,7 @@ extension Registry {
     ///   longer registered ("the sources are gone"); `.invalid` for an ambiguous prefix; `.io` when a
     ///   source blob cannot be read (run `loom verify`) or the scratch area cannot be made.
     package func rebuild(key text: String, progress: any ProgressSink = SilentProgress()) throws(RegistryError) -> RebuildReport {
-        guard let catalog = try existingCatalog() else { throw .notFound("no artifact \(Names.quoted(text)): the store \(root) is empty") }
+        guard let catalog = try existingCatalog() else { throw .notFound("no artifact \(Names.quoted(text)): \(noStoreMessage)") }
         guard let artifact = try findArtifact(text, catalog: catalog) else {
             throw .notFound("no artifact has key \(Names.quoted(text))")
         }

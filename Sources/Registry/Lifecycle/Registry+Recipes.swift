@@ -6,23 +6,73 @@ extension Registry {
     ///
     /// The base and adapters must be registered now, and the combination must be buildable (the same
     /// checks as `build`), so a mistake shows up here rather than at the first build. Inputs are stored
-    /// as names: a name without `@VERSION` resolves to the latest version at build time.
-    /// Idempotent: identical content changes nothing.
+    /// as names: a name without `@VERSION` resolves to the latest version at build time. A nil `base`
+    /// means the base the adapters were registered on, as `NAME@VERSION` (they must share one). With
+    /// `replace`, what is not given is kept from the existing recipe: a nil `base` or `dtype`, or no
+    /// `adapters`. Idempotent: identical content changes nothing.
     /// - Throws: ``RegistryError`` `.notFound` for unknown inputs, `.invalid` for an unbuildable
-    ///   combination, `.conflict` for a name taken by a base or adapter, or by a recipe with other inputs.
+    ///   combination, no adapters, or adapters on different bases without `base`; `.conflict` for a name
+    ///   taken by a base or adapter, or by a recipe with other inputs.
     package func addRecipe(
-        name: String, base: Reference, adapters: [WeightedReference], dtype: ModelDType?, replace: Bool
+        name: String, base: Reference?, adapters: [WeightedReference], dtype: ModelDType?, replace: Bool
     ) throws(RegistryError) -> (record: RecipeRecord, created: Bool) {
         try Names.validate(name)
-        let draft = NewRecipe(
-            name: name, baseName: base.name, baseVersion: base.version, dtype: dtype?.rawValue,
-            adapters: adapters.map { RecipeInput(adapterName: $0.reference.name, adapterVersion: $0.reference.version, weight: $0.weight) })
         let catalog = try writableCatalog()
+        let existing = replace ? try recipe(named: name) : nil
+        let inputs = adapters.isEmpty
+            ? existing?.adapters ?? []
+            : adapters.map { RecipeInput(adapterName: $0.reference.name, adapterVersion: $0.reference.version, weight: $0.weight) }
+        guard !inputs.isEmpty else { throw .invalid("recipe \(name) needs at least one --adapter NAME[:WEIGHT]") }
+        let baseReference: Reference
+        if let base {
+            baseReference = base
+        } else if let existing {
+            baseReference = Reference(name: existing.baseName, version: existing.baseVersion)
+        } else {
+            baseReference = try sharedBase(of: inputs, catalog: catalog)
+        }
+        let draft = NewRecipe(
+            name: name, baseName: baseReference.name, baseVersion: baseReference.version,
+            dtype: dtype?.rawValue ?? existing?.dtype, adapters: inputs)
         // Resolve and plan once now, exactly as a build would.
         let recipe = try resolveRecipe(draft, catalog: catalog, dtype: nil)
         _ = try plan(recipe, catalog: catalog)
         do {
             return try catalog.addRecipe(draft, replace: replace)
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+
+    /// The recipe `name`, or nil (also when there is no store).
+    package func recipe(named name: String) throws(RegistryError) -> RecipeRecord? {
+        guard let catalog = try existingCatalog() else { return nil }
+        do {
+            return try catalog.recipe(name: name)
+        } catch {
+            throw RegistryError(error)
+        }
+    }
+
+    /// The base every input was registered on, as `NAME@VERSION`.
+    ///
+    /// - Throws: ``RegistryError`` `.notFound` for an unknown adapter; `.invalid` naming the bases when
+    ///   they differ.
+    private func sharedBase(of inputs: [RecipeInput], catalog: Catalog) throws(RegistryError) -> Reference {
+        do {
+            var bases: [String: Reference] = [:]
+            for input in inputs {
+                let reference = Reference(name: input.adapterName, version: input.adapterVersion)
+                guard let adapter = try catalog.adapter(name: input.adapterName, version: input.adapterVersion) else {
+                    throw RegistryError.notFound("adapter \(reference) is not registered" + whyMissing(reference, catalog: catalog))
+                }
+                bases[adapter.baseReference] = Reference(name: adapter.baseName, version: adapter.baseVersion)
+            }
+            guard bases.count == 1, let only = bases.values.first else {
+                throw RegistryError.invalid(
+                    "the adapters were registered on different bases (\(bases.keys.sorted().joined(separator: ", "))); pass --base NAME")
+            }
+            return only
         } catch {
             throw RegistryError(error)
         }
@@ -40,7 +90,7 @@ extension Registry {
 
     /// Removes recipe `name`; artifacts it built stay (gc may evict them unless pinned).
     package func removeRecipe(name: String) throws(RegistryError) -> RecipeRecord {
-        guard let catalog = try existingCatalog() else { throw .notFound("recipe \(name) is not registered (the store is empty)") }
+        guard let catalog = try existingCatalog() else { throw .notFound("recipe \(name) is not registered: \(noStoreMessage)") }
         do {
             return try catalog.removeRecipe(name: name)
         } catch {

@@ -36,6 +36,19 @@ extension Names {
 extension Registry {
     /// `; did you mean "NAME"?` for the registered base, adapter or recipe name closest to `name`, or "".
     /// Best effort: a catalog that cannot be read suggests nothing.
+    /// What to add to "… is not registered" for `reference`: that `NAME@N` was removed (its number is
+    /// never given again) when it was, else a did-you-mean suggestion, else nothing.
+    func whyMissing(_ reference: Reference, catalog: Catalog) -> String {
+        if let version = reference.version {
+            for kind in [NameKind.adapter, .base] {
+                if let high = try? catalog.highestVersionEver(of: reference.name, kind: kind), version <= high {
+                    return " (\(kind.rawValue) \(reference) was removed; version numbers are never reused)"
+                }
+            }
+        }
+        return didYouMean(reference.name, catalog: catalog)
+    }
+
     func didYouMean(_ name: String, catalog: Catalog) -> String {
         let names = ((try? catalog.bases().map(\.name)) ?? []) + ((try? catalog.adapters().map(\.name)) ?? [])
             + ((try? catalog.recipes().map(\.name)) ?? [])
