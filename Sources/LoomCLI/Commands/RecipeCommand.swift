@@ -21,13 +21,16 @@ struct RecipeCommand: ParsableCommand {
             discussion: """
                 Inputs are names: a name without @VERSION means the latest version when the recipe is built, \
                 so registering a new adapter version changes what the recipe builds. The combination is \
-                checked now exactly as `loom build` would check it.
+                checked now exactly as `loom build` would check it. --combine and its options (see \
+                `loom build --help`) are stored with the recipe and apply whenever it is built.
 
                 Examples:
                   loom recipe add sql-prod --base llama-tiny --adapter sql:1.0 \\
                       --adapter style:0.25 --dtype bf16
                   loom build sql-prod
                   loom recipe add sql-prod --base llama-tiny --adapter sql@3 --replace
+                  loom recipe add sql-ties --base llama-tiny --adapter sql \\
+                      --adapter chat:0.5 --combine magnitude_prune --density 0.4
                 """)
 
         @Argument(help: "The recipe's name.")
@@ -41,6 +44,8 @@ struct RecipeCommand: ParsableCommand {
 
         @Option(help: ArgumentHelp("Output dtype: f32, f16 or bf16 (default: the base's).", valueName: "dtype"))
         var dtype: String?
+
+        @OptionGroup var combination: CombineFlags
 
         @Flag(help: "Change an existing recipe's inputs.")
         var replace = false
@@ -60,7 +65,7 @@ struct RecipeCommand: ParsableCommand {
                 let (record, created) = try global.registry().addRecipe(
                     name: name, base: try Reference(parsing: base),
                     adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) },
-                    dtype: dtype.flatMap(ModelDType.init(parsing:)), replace: replace)
+                    dtype: dtype.flatMap(ModelDType.init(parsing:)), replace: replace, combine: try combination.combination())
                 if json {
                     var o = RecordJSON.recipe(record)
                     o["created"] = .bool(created)

@@ -1,5 +1,5 @@
 package import Catalog
-import Merge
+package import Merge
 
 extension Registry {
     /// Adds (or, with `replace`, changes) the named build `name`.
@@ -11,12 +11,16 @@ extension Registry {
     /// - Throws: ``RegistryError`` `.notFound` for unknown inputs, `.invalid` for an unbuildable
     ///   combination, `.conflict` for a name taken by a base or adapter, or by a recipe with other inputs.
     package func addRecipe(
-        name: String, base: Reference, adapters: [WeightedReference], dtype: ModelDType?, replace: Bool
+        name: String, base: Reference, adapters: [WeightedReference], dtype: ModelDType?, replace: Bool,
+        combine: CombineOptions = .linear
     ) throws(RegistryError) -> (record: RecipeRecord, created: Bool) {
         try Names.validate(name)
         let draft = NewRecipe(
             name: name, baseName: base.name, baseVersion: base.version, dtype: dtype?.rawValue,
-            adapters: adapters.map { RecipeInput(adapterName: $0.reference.name, adapterVersion: $0.reference.version, weight: $0.weight) })
+            adapters: adapters.map { RecipeInput(adapterName: $0.reference.name, adapterVersion: $0.reference.version, weight: $0.weight) },
+            combine: RecipeCombine(
+                method: combine.method.rawValue, density: combine.density, majoritySign: combine.majoritySign?.rawValue,
+                seed: combine.seed.map { Int64($0) }))
         let catalog = try writableCatalog()
         // Resolve and plan once now, exactly as a build would.
         let recipe = try resolveRecipe(draft, catalog: catalog, dtype: nil)
@@ -78,7 +82,15 @@ extension Registry {
             }
             try BuildRecipe.checkDistinct(inputs)
             let chosen = try dtype ?? r.dtype.flatMap(ModelDType.init(rawValue:)) ?? defaultDType(base)
-            return BuildRecipe(base: base, inputs: inputs, dtype: chosen, recipeName: r.name)
+            let combine: CombineOptions
+            do {
+                combine = try BuildRequest.combination(
+                    method: r.combine.method, density: r.combine.density, majoritySign: r.combine.majoritySign,
+                    seed: r.combine.seed.map { Int($0) })
+            } catch {
+                throw RegistryError.invalid("recipe \(r.name) stores a combination this loom cannot build: \(error.message)")
+            }
+            return BuildRecipe(base: base, inputs: inputs, dtype: chosen, recipeName: r.name, combine: combine)
         } catch {
             throw RegistryError(error)
         }
