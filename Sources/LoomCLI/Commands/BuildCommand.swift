@@ -21,7 +21,7 @@ struct BuildCommand: ParsableCommand {
 
             --combine METHOD changes how the adapters' full deltas D = scaling·B·A combine on each module \
             (PEFT's merge_utils, applied before any SVD): magnitude_prune keeps the int(density·numel) largest |D| of \
-            each delta (ties: the lower index) and sums them weighted; ties also elects a sign per element \
+            each delta (between equal magnitudes, the lower index) and sums them weighted; ties also elects a sign per element \
             (--majority-sign total or frequency, 0 counts as +) and averages the agreeing deltas; dare_linear \
             and dare_ties keep each element with probability --density, from masks derived from --seed, \
             adapter digest, tensor name and element index, rescaled by 1/density. Such tensors are computed \
