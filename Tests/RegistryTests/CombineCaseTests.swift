@@ -194,4 +194,22 @@ struct CombineCase: CustomTestStringConvertible, Sendable {
         #expect(report.isIdentical, "\(report.files)")
         #expect(report.notes.contains { $0.hasPrefix("combination: \(fixture.method)") }, "\(report.notes)")
     }
+
+    /// With one adapter, TIES's mean over the agreeing deltas is that delta: dare_ties writes dare_linear's
+    /// tensors (same masks: same seed, digest and names) under another key.
+    @Test func dareTiesOnOneAdapterIsDareLinearUnderAnotherKey() throws {
+        let fixture = try #require(CombineCase.all.first { $0.method == "dare_linear" })
+        let harness = try RegistryHarness()
+        let linear = try fixture.build(in: harness)
+        let ties = try harness.registry.build(BuildRequest(
+            target: .explicit(
+                base: Reference(name: fixture.base),
+                adapters: zip(fixture.adapters, fixture.weights).map { WeightedReference(reference: Reference(name: $0), weight: $1) }),
+            dtype: ModelDType(parsing: fixture.dtype),
+            combine: try CombineOptions(method: .dareTies, density: fixture.density, seed: fixture.seed.map { UInt64($0) })))
+        #expect(ties.artifact.key != linear.artifact.key && !ties.cached)
+        let a = try TensorFile(linear.path + "/model.safetensors")
+        let b = try TensorFile(ties.path + "/model.safetensors")
+        for name in fixture.changed { #expect(a.tensors[name]?.bytes == b.tensors[name]?.bytes, "\(name)") }
+    }
 }

@@ -25,7 +25,7 @@ struct BuildCommand: ParsableCommand {
             (--majority-sign total or frequency, 0 counts as +) and averages the agreeing deltas; dare_linear \
             and dare_ties keep each element with probability --density, from masks derived from --seed, \
             adapter digest, tensor name and element index, rescaled by 1/density. Such tensors are computed \
-            whole: one float64 copy per adapter of the largest one in memory. The options are part of the \
+            whole, with about (adapters + 2) float64 copies of the tensor in memory at the peak. The options are part of the \
             cache key; DoRA, IA3 and full-replacement adapters are refused with them.
 
             Every input blob is rehashed while the merge reads it; a corrupt one stops the build before anything \
