@@ -4,7 +4,9 @@
 /// adapters does not change the result: low-rank terms are applied in a canonical order (by adapter
 /// digest, then weight), so a build's bytes depend only on the set of (adapter, weight) pairs.
 /// DoRA and IA3 are refused in multi-adapter builds (their combination is not a sum), and full
-/// replacements cannot be weighted. A value type; `Sendable`.
+/// replacements cannot be weighted. A non-linear ``combine`` (TIES, magnitude pruning, DARE) applies to
+/// each module's full deltas instead (``TensorPlan/combine``); it takes plain LoRA deltas only. A value
+/// type; `Sendable`.
 public struct MergePlan: Sendable {
     /// The version of the merge semantics; part of every cache key. Bump it whenever output bytes may change.
     /// 2: ΔW, sums, DoRA and IA3 in float64, rounded once (1 computed them in float32).
