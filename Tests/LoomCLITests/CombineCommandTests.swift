@@ -29,6 +29,7 @@ import Testing
         let built = try store.json(
             "build", "--base", "llama-q", "--adapter", "q-qv:1.0", "--adapter", "q-mlp:0.8", "--adapter", "q-ov:0.5",
             "--combine", "ties", "--density", "0.5", "--majority-sign", "total")
+        #expect(built["combine"] == .object(["method": .string("ties"), "density": .double(0.5), "majority_sign": .string("total")]))
         let path = try #require(built["path"]?.stringValue)
         let ours = try TensorFile(path + "/model.safetensors")
         let exact = try TensorFile(Fixtures.v2Path("exact/ties-total-bf16.safetensors"))
@@ -56,6 +57,7 @@ import Testing
             "build", "--base", "llama-q", "--adapter", "q-qv:0.7", "--adapter", "q-mlp:0.3", "--combine", "magnitude_prune",
             "--density", "0.4")
         #expect(byName["key"] == explicit["key"] && explicit["cached"] == .bool(true))
+        #expect(try store.json("build", "--base", "llama-q", "--adapter", "q-qv")["combine"] == .object(["method": .string("linear")]))
         let ours = try TensorFile(try #require(byName["path"]?.stringValue) + "/model.safetensors")
         for (name, e) in try TensorFile(Fixtures.v2Path("exact/magnitude-prune-bf16.safetensors")).tensors {
             let o = try #require(ours.tensors[name])

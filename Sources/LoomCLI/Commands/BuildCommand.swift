@@ -62,7 +62,7 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "On a cache hit, rehash every blob of the artifact before serving it (a corrupt one is rebuilt).")
     var verify = false
 
-    @Flag(help: "Print {\"path\", \"key\", \"cached\", …} as JSON.")
+    @Flag(help: "Print {\"path\", \"key\", \"cached\", \"combine\", …} as JSON.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
@@ -102,6 +102,7 @@ struct BuildCommand: ParsableCommand {
                 o["size"] = .int(result.artifact.totalSize)
                 o["base"] = .string(result.artifact.baseDigest)
                 o["adapters"] = .array(result.artifact.inputs.map { .object(["digest": .string($0.adapterDigest), "weight": .double($0.weight)]) })
+                o["combine"] = result.artifact.recipe["combine"] ?? .object(["method": .string("linear")])
                 o["notes"] = .array(result.notes.map { .string($0) })
                 Terminal.out(JSONWriter.canonical.string(.object(o)))
             } else {
