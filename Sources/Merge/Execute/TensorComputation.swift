@@ -2,7 +2,9 @@
 ///
 /// Holds the plan's adapter factors widened exactly to float64, packed once for the kernels
 /// (``LowRankDelta``), plus magnitudes, IA3 vectors and bias deltas: O(rank × (rows + columns)), never the
-/// weight itself. The caller streams the source tensor through ``computeRows(_:source:sourceDType:into:)``
+/// weight itself — except for a non-linear ``TensorPlan/combine``, whose top-k and sign election need
+/// every delta whole: init computes the combined ΔW (rows × columns float64 values, kept until the
+/// computation goes away; (terms + 2) such arrays at the peak of init). The caller streams the source tensor through ``computeRows(_:source:sourceDType:into:)``
 /// and rounds each block once to the output dtype. Every operation is a fixed-order kernel, so results are
 /// bit-identical on every CPU; float64 leaves the one rounding to the output as the only one that shows,
 /// also where W0 + ΔW cancels to a small value.
