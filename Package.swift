@@ -59,6 +59,7 @@ let package = Package(
                 .embedInCode("0002_create_recipes.sql"),
                 .embedInCode("0003_record_blob_stats.sql"),
                 .embedInCode("0004_add_lease_holder_start.sql"),
+                .embedInCode("0005_add_recipe_combine.sql"),
                 .embedInCode("0006_keep_version_numbers.sql"),
                 .embedInCode("0007_add_base_hub_ids_and_aliases.sql"),
             ],

@@ -10,6 +10,7 @@ package enum LoomMigrations {
         ("0002_create_recipes", String(decoding: PackageResources._002_create_recipes_sql, as: UTF8.self)),
         ("0003_record_blob_stats", String(decoding: PackageResources._003_record_blob_stats_sql, as: UTF8.self)),
         ("0004_add_lease_holder_start", String(decoding: PackageResources._004_add_lease_holder_start_sql, as: UTF8.self)),
+        ("0005_add_recipe_combine", String(decoding: PackageResources._005_add_recipe_combine_sql, as: UTF8.self)),
         ("0006_keep_version_numbers", String(decoding: PackageResources._006_keep_version_numbers_sql, as: UTF8.self)),
         ("0007_add_base_hub_ids_and_aliases", String(decoding: PackageResources._007_add_base_hub_ids_and_aliases_sql, as: UTF8.self)),
     ]

@@ -30,17 +30,26 @@ extension Catalog {
                 throw CatalogError.conflict("recipe \"\(draft.name)\" exists with other inputs; pass --replace to change it")
             }
             let now = now()
+            let c = draft.combine
             let id: Int64
             if let existing {
                 id = existing.id
                 try db.execute(
-                    sql: "UPDATE recipe SET base_name = ?, base_version = ?, dtype = ?, updated_at = ? WHERE id = ?",
-                    arguments: [draft.baseName, draft.baseVersion, draft.dtype, now, id])
+                    sql: """
+                        UPDATE recipe SET base_name = ?, base_version = ?, dtype = ?, combine = ?, density = ?, majority_sign = ?,
+                            seed = ?, updated_at = ? WHERE id = ?
+                        """,
+                    arguments: [
+                        draft.baseName, draft.baseVersion, draft.dtype, c.method, c.density, c.majoritySign, c.seed, now, id,
+                    ])
                 try db.execute(sql: "DELETE FROM recipe_adapter WHERE recipe_id = ?", arguments: [id])
             } else {
                 try db.execute(
-                    sql: "INSERT INTO recipe (name, base_name, base_version, dtype, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [draft.name, draft.baseName, draft.baseVersion, draft.dtype, now, now])
+                    sql: """
+                        INSERT INTO recipe (name, base_name, base_version, dtype, combine, density, majority_sign, seed, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [draft.name, draft.baseName, draft.baseVersion, draft.dtype, c.method, c.density, c.majoritySign, c.seed, now, now])
                 id = db.lastInsertedRowID
             }
             for (position, input) in draft.adapters.enumerated() {
@@ -79,7 +88,7 @@ extension Catalog {
     package func recipe(name: String) throws -> RecipeRecord? { try read { try $0.recipe(name: name) } }
 
     static func recipeDetail(_ r: NewRecipe) -> JSONValue {
-        .object([
+        var o: JSONObject = [
             "base": .string(r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName),
             "dtype": r.dtype.map { .string($0) } ?? .null,
             "adapters": .array(r.adapters.map { a in
@@ -87,6 +96,15 @@ extension Catalog {
                     "name": .string(a.adapterVersion.map { "\(a.adapterName)@\($0)" } ?? a.adapterName), "weight": .double(a.weight),
                 ])
             }),
-        ])
+        ]
+        // Only a non-linear combination: linear recipes' events read as they did before migration 0005.
+        if r.combine != .linear {
+            var c: JSONObject = ["method": .string(r.combine.method)]
+            if let d = r.combine.density { c["density"] = .double(d) }
+            if let s = r.combine.majoritySign { c["majority_sign"] = .string(s) }
+            if let s = r.combine.seed { c["seed"] = .int(Int(s)) }
+            o["combine"] = .object(c)
+        }
+        return .object(o)
     }
 }

@@ -13,12 +13,14 @@ package struct RecipeRecord: Sendable, Equatable {
     package let dtype: String?
     /// In the order given.
     package let adapters: [RecipeInput]
+    /// How the adapters combine (migration 0005; `linear` for older recipes).
+    package let combine: RecipeCombine
     package let createdAt: Date
     package let updatedAt: Date
 
     /// The recipe's content, comparable across rows (names, versions, weights, dtype).
     package var content: NewRecipe {
-        NewRecipe(name: name, baseName: baseName, baseVersion: baseVersion, dtype: dtype, adapters: adapters)
+        NewRecipe(name: name, baseName: baseName, baseVersion: baseVersion, dtype: dtype, adapters: adapters, combine: combine)
     }
 
     init(row: Row, adapters: [RecipeInput]) throws {
@@ -27,6 +29,9 @@ package struct RecipeRecord: Sendable, Equatable {
         baseName = try row.decode(forColumn: "base_name")
         baseVersion = try row.decode(forColumn: "base_version")
         dtype = try row.decode(forColumn: "dtype")
+        combine = RecipeCombine(
+            method: try row.decode(forColumn: "combine"), density: try row.decode(forColumn: "density"),
+            majoritySign: try row.decode(forColumn: "majority_sign"), seed: try row.decode(forColumn: "seed"))
         createdAt = try row.time("created_at")
         updatedAt = try row.time("updated_at")
         self.adapters = adapters
@@ -54,12 +59,36 @@ package struct NewRecipe: Sendable, Equatable {
     package var baseVersion: Int?
     package var dtype: String?
     package var adapters: [RecipeInput]
+    package var combine: RecipeCombine
 
-    package init(name: String, baseName: String, baseVersion: Int?, dtype: String?, adapters: [RecipeInput]) {
+    package init(
+        name: String, baseName: String, baseVersion: Int?, dtype: String?, adapters: [RecipeInput], combine: RecipeCombine = .linear
+    ) {
+        self.combine = combine
         self.name = name
         self.baseName = baseName
         self.baseVersion = baseVersion
         self.dtype = dtype
         self.adapters = adapters
+    }
+}
+
+/// How a recipe's adapters combine, as stored: the method name and the options it uses (nil otherwise).
+/// The catalog checks ranges only; which option fits which method is the registry's rule.
+package struct RecipeCombine: Sendable, Equatable {
+    /// `linear`, `ties`, `magnitude_prune`, `dare_linear` or `dare_ties`.
+    package var method: String
+    package var density: Double?
+    /// `total` or `frequency`.
+    package var majoritySign: String?
+    package var seed: Int64?
+
+    package static let linear = RecipeCombine(method: "linear")
+
+    package init(method: String, density: Double? = nil, majoritySign: String? = nil, seed: Int64? = nil) {
+        self.method = method
+        self.density = density
+        self.majoritySign = majoritySign
+        self.seed = seed
     }
 }

@@ -19,6 +19,15 @@ struct BuildCommand: ParsableCommand {
             adapter given twice (x:0.5 x:0.5, or two names with the same bytes) is refused: summing weights \
             is exact for LoRA but not for DoRA, so give it once with the weight you mean.
 
+            --combine METHOD changes how the adapters' full deltas D = scaling·B·A combine on each module \
+            (PEFT's merge_utils, applied before any SVD): magnitude_prune keeps the int(density·numel) largest |D| of \
+            each delta (between equal magnitudes, the lower index) and sums them weighted; ties also elects a sign per element \
+            (--majority-sign total or frequency, 0 counts as +) and averages the agreeing deltas; dare_linear \
+            and dare_ties keep each element with probability --density, from masks derived from --seed, \
+            adapter digest, tensor name and element index, rescaled by 1/density. Such tensors are computed \
+            whole, with about (adapters + 2) float64 copies of the tensor in memory at the peak. The options are part of the \
+            cache key; DoRA, IA3 and full-replacement adapters are refused with them.
+
             Every input blob is rehashed while the merge reads it; a corrupt one stops the build before anything \
             is committed. A cache hit compares each blob's size, mtime and inode with those recorded when the \
             artifact was built (no read); a changed blob is rehashed, and a corrupt one is dropped and rebuilt. \
@@ -30,6 +39,10 @@ struct BuildCommand: ParsableCommand {
               loom build llama-qv --verify
               loom build --base llama-tiny --adapter llama-qv:0.7 \\
                   --adapter llama-qv-b:0.3 --dtype bf16
+              loom build --base llama-tiny --adapter sql:1.0 --adapter chat:0.8 \\
+                  --combine ties --density 0.5 --majority-sign frequency
+              loom build --base llama-tiny --adapter sql --adapter chat \\
+                  --combine dare_linear --density 0.5 --seed 7
             """)
 
     @Argument(help: "A recipe or adapter name (NAME or NAME@VERSION).")
@@ -44,10 +57,12 @@ struct BuildCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output dtype: f32, f16 or bf16 (default: the base's).", valueName: "dtype"))
     var dtype: String?
 
+    @OptionGroup var combination: CombineFlags
+
     @Flag(help: "On a cache hit, rehash every blob of the artifact before serving it (a corrupt one is rebuilt).")
     var verify = false
 
-    @Flag(help: "Print {\"path\", \"key\", \"cached\", …} as JSON.")
+    @Flag(help: "Print {\"path\", \"key\", \"cached\", \"combine\", …} as JSON.")
     var json = false
 
     @OptionGroup var global: GlobalOptions
@@ -73,7 +88,8 @@ struct BuildCommand: ParsableCommand {
                     base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
                     adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) })
             }
-            let request = BuildRequest(target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)), verify: verify)
+            let request = BuildRequest(
+                target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)), verify: verify, combine: try combination.combination())
             let result = try global.registry().build(request, progress: TerminalProgress())
             for note in result.notes { Terminal.error("loom: note: \(note)") }
             if json {
@@ -86,6 +102,7 @@ struct BuildCommand: ParsableCommand {
                 o["size"] = .int(result.artifact.totalSize)
                 o["base"] = .string(result.artifact.baseDigest)
                 o["adapters"] = .array(result.artifact.inputs.map { .object(["digest": .string($0.adapterDigest), "weight": .double($0.weight)]) })
+                o["combine"] = result.artifact.recipe["combine"] ?? .object(["method": .string("linear")])
                 o["notes"] = .array(result.notes.map { .string($0) })
                 Terminal.out(JSONWriter.canonical.string(.object(o)))
             } else {

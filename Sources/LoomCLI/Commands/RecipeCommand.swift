@@ -22,16 +22,19 @@ struct RecipeCommand: ParsableCommand {
                 Inputs are names: a name without @VERSION means the latest version when the recipe is built, \
                 so registering a new adapter version changes what the recipe builds. Without --base, the \
                 base the adapters were registered on (NAME@VERSION; they must share one). The combination \
-                is checked now exactly as `loom build` would check it.
+                is checked now exactly as `loom build` would check it. --combine and its options (see \
+                `loom build --help`) are stored with the recipe and apply whenever it is built.
 
-                --replace changes only what is given: a base, dtype or adapter list not repeated is kept, \
-                and the output says what changed.
+                --replace changes only what is given: a base, dtype, adapter list or combination not \
+                repeated is kept, and the output says what changed.
 
                 Examples:
                   loom recipe add sql-prod --adapter sql:1.0 --adapter style:0.25 \\
                       --dtype bf16
                   loom pin sql-prod
                   loom recipe add sql-prod --adapter sql@3 --replace
+                  loom recipe add sql-ties --adapter sql --adapter chat:0.5 \\
+                      --combine magnitude_prune --density 0.4
                 """)
 
         @Argument(help: "The recipe's name.")
@@ -45,6 +48,8 @@ struct RecipeCommand: ParsableCommand {
 
         @Option(help: ArgumentHelp("Output dtype: f32, f16 or bf16 (default: the base's).", valueName: "dtype"))
         var dtype: String?
+
+        @OptionGroup var combination: CombineFlags
 
         @Flag(help: "Change an existing recipe (what is not given is kept).")
         var replace = false
@@ -66,7 +71,8 @@ struct RecipeCommand: ParsableCommand {
                 let (record, created) = try registry.addRecipe(
                     name: name, base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
                     adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) },
-                    dtype: dtype.flatMap(ModelDType.init(parsing:)), replace: replace)
+                    dtype: dtype.flatMap(ModelDType.init(parsing:)), replace: replace,
+                    combine: combination.combine == nil ? nil : try combination.combination())
                 let changes = previous.map { RecordJSON.recipeChanges(from: $0, to: record) } ?? []
                 if json {
                     var o = RecordJSON.recipe(record)

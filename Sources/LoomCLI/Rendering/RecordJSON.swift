@@ -57,7 +57,7 @@ extension Names {
 
 extension RecordJSON {
     static func recipe(_ r: RecipeRecord) -> JSONObject {
-        [
+        var o: JSONObject = [
             "name": .string(r.name), "base": .string(r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName),
             "dtype": r.dtype.map { .string($0) } ?? .null,
             "adapters": .array(r.adapters.map { a in
@@ -65,6 +65,19 @@ extension RecordJSON {
             }),
             "created_at": time(r.createdAt), "updated_at": time(r.updatedAt),
         ]
+        var c: JSONObject = ["method": .string(r.combine.method)]
+        if let d = r.combine.density { c["density"] = .double(d) }
+        if let s = r.combine.majoritySign { c["majority_sign"] = .string(s) }
+        if let s = r.combine.seed { c["seed"] = .int(Int(s)) }
+        o["combine"] = .object(c)
+        return o
+    }
+
+    /// ` ties density 0.5 total` for a non-linear recipe, empty for linear.
+    static func combineSummary(_ c: RecipeCombine) -> String {
+        guard c.method != "linear" else { return "" }
+        return " " + ([c.method] + [c.density.map { "density \($0)" }, c.majoritySign, c.seed.map { "seed \($0)" }].compactMap { $0 })
+            .joined(separator: " ")
     }
 
     /// `llama-tiny + sql:1.0 + style:0.25 (bf16)`.
@@ -85,6 +98,6 @@ extension RecordJSON {
     static func recipeSummary(_ r: RecipeRecord) -> String {
         let base = r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName
         let adapters = r.adapters.map { a in (a.adapterVersion.map { "\(a.adapterName)@\($0)" } ?? a.adapterName) + ":\(a.weight)" }
-        return ([base] + adapters).joined(separator: " + ") + (r.dtype.map { " (\($0))" } ?? "")
+        return ([base] + adapters).joined(separator: " + ") + (r.dtype.map { " (\($0))" } ?? "") + combineSummary(r.combine)
     }
 }

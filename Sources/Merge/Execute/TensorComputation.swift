@@ -2,7 +2,9 @@
 ///
 /// Holds the plan's adapter factors widened exactly to float64, packed once for the kernels
 /// (``LowRankDelta``), plus magnitudes, IA3 vectors and bias deltas: O(rank × (rows + columns)), never the
-/// weight itself. The caller streams the source tensor through ``computeRows(_:source:sourceDType:into:)``
+/// weight itself — except for a non-linear ``TensorPlan/combine``, whose top-k and sign election need
+/// every delta whole: init computes the combined ΔW (rows × columns float64 values, kept until the
+/// computation goes away; (terms + 2) such arrays at the peak of init). The caller streams the source tensor through ``computeRows(_:source:sourceDType:into:)``
 /// and rounds each block once to the output dtype. Every operation is a fixed-order kernel, so results are
 /// bit-identical on every CPU; float64 leaves the one rounding to the output as the only one that shows,
 /// also where W0 + ΔW cancels to a small value.
@@ -16,6 +18,8 @@ public struct TensorComputation: @unchecked Sendable {
     let rows: Int
     let columns: Int
     private let deltas: [LowRankDelta]
+    /// ΔW of a non-linear combination, whole (rows × columns values); the deltas are then empty.
+    private let combined: [Double]?
     private let magnitude: [Double]?
     private let scale: [Double]?
     private let biasAdds: [(values: [Double], coefficient: Double)]
@@ -37,15 +41,24 @@ public struct TensorComputation: @unchecked Sendable {
             }
             return values
         }
-        deltas = try plan.lowRank.map { term in
+        let factors = try plan.lowRank.map { term in
             let (outF, inF) = term.transposed ? (columnCount, rowCount) : (rowCount, columnCount)
             let a = try load(term.adapter, term.aKey, count: term.rank * inF)
             let b = try load(term.adapter, term.bKey, count: outF * term.rank)
             return b.withUnsafeBufferPointer { bp in
                 a.withUnsafeBufferPointer { ap in
-                    LowRankDelta(b: bp, a: ap, rank: term.rank, scale: term.coefficient, layout: term.transposed ? .transposed : .linear)
+                    LowRankDelta(
+                        b: bp, a: ap, rank: term.rank, scale: plan.combine.isLinear ? term.coefficient : term.scaling,
+                        layout: term.transposed ? .transposed : .linear)
                 }
             }
+        }
+        if plan.combine.isLinear || factors.isEmpty {
+            deltas = factors
+            combined = nil
+        } else {
+            deltas = []
+            combined = Self.combination(plan, factors, rows: rowCount, columns: columnCount)
         }
         let featureCount = plan.dora?.axis == .columns ? columnCount : rowCount
         magnitude = try plan.dora.map { try load($0.adapter, $0.magnitudeKey, count: featureCount) }
@@ -74,6 +87,10 @@ public struct TensorComputation: @unchecked Sendable {
         try Conversion.convert(source, dtype: sourceDType, elements: (range.lowerBound * columns)..<(range.upperBound * columns), into: values)
         guard n > 0 else { return }
         for delta in deltas { delta.add(to: values, rows: range) }
+        if let combined {
+            let offset = range.lowerBound * columns
+            for j in 0..<n { values[j] = values[j] + combined[offset + j] }
+        }
         if let magnitude { applyDoRA(magnitude, rows: range, values) }
         if let scale, let axis = plan.scale?.axis {
             scale.withUnsafeBufferPointer { s in
@@ -87,6 +104,22 @@ public struct TensorComputation: @unchecked Sendable {
             let offset = range.lowerBound * columns
             for j in 0..<n { values[j] = values[j] + add.coefficient * add.values[offset + j] }
         }
+    }
+
+    /// The full deltas Dᵢ = sᵢ·Bᵢ·Aᵢ, combined by the plan's method (§10.1). Memory: one rows × columns
+    /// float64 array per term, plus the result and (top-k) a sorted copy of magnitudes, while it runs;
+    /// the result alone afterwards.
+    private static func combination(_ plan: TensorPlan, _ factors: [LowRankDelta], rows: Int, columns: Int) -> [Double] {
+        var full = factors.map { delta in
+            var d = [Double](repeating: 0, count: rows * columns)
+            d.withUnsafeMutableBufferPointer { delta.add(to: $0, rows: 0..<rows) }
+            return d
+        }
+        let options = plan.combine
+        let masks = options.seed.map { seed in
+            plan.lowRank.map { DAREMask(seed: seed, digest: $0.digest, tensor: plan.name, density: options.density ?? 1) }
+        } ?? []
+        return DeltaCombiner.combine(&full, weights: plan.lowRank.map(\.weight), options: options, masks: masks)
     }
 
     /// W' = (m / ‖W + ΔW‖) · (W + ΔW), in float64, norms along the plan's axis.

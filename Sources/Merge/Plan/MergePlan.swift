@@ -4,7 +4,9 @@
 /// adapters does not change the result: low-rank terms are applied in a canonical order (by adapter
 /// digest, then weight), so a build's bytes depend only on the set of (adapter, weight) pairs.
 /// DoRA and IA3 are refused in multi-adapter builds (their combination is not a sum), and full
-/// replacements cannot be weighted. A value type; `Sendable`.
+/// replacements cannot be weighted. A non-linear ``combine`` (TIES, magnitude pruning, DARE) applies to
+/// each module's full deltas instead (``TensorPlan/combine``); it takes plain LoRA deltas only. A value
+/// type; `Sendable`.
 public struct MergePlan: Sendable {
     /// The version of the merge semantics; part of every cache key. Bump it whenever output bytes may change.
     /// 2: ΔW, sums, DoRA and IA3 in float64, rounded once (1 computed them in float32).
@@ -16,11 +18,14 @@ public struct MergePlan: Sendable {
         public var weight: Double
         /// The adapter's manifest digest: the canonical order of low-rank terms.
         public var digest: String
+        /// How messages name the adapter (`sql@2`); the digest when nil.
+        public var name: String?
 
-        public init(analysis: AdapterAnalysis, weight: Double, digest: String) {
+        public init(analysis: AdapterAnalysis, weight: Double, digest: String, name: String? = nil) {
             self.analysis = analysis
             self.weight = weight
             self.digest = digest
+            self.name = name
         }
     }
 
@@ -32,16 +37,35 @@ public struct MergePlan: Sendable {
     /// The merged checkpoint needs `tie_word_embeddings: false`.
     public let untiesHead: Bool
     public let notes: [String]
+    /// How the adapters' deltas combine on each module.
+    public let combine: CombineOptions
 
     /// Combines validated adapters, in the given input order (indices refer to it), into one plan.
     ///
     /// - Throws: ``MergeError`` when the combination is not a faithful sum (DoRA, IA3, conflicting or
-    ///   weighted replacements).
-    public init(base: BaseModel, inputs: [Input]) throws(MergeError) {
+    ///   weighted replacements), or, for a non-linear `combine`, `.unsupported` naming an adapter with
+    ///   DoRA, IA3 or full-replacement tensors (§10.1: those methods combine plain deltas only).
+    public init(base: BaseModel, inputs: [Input], combine: CombineOptions = .linear) throws(MergeError) {
         guard !inputs.isEmpty else { throw .invalid("a build needs at least one adapter") }
         for input in inputs where !input.weight.isFinite {
             throw .invalid("adapter weight \(input.weight) is not a finite number")
         }
+        if !combine.isLinear {
+            for input in inputs {
+                let shown = input.name ?? input.digest
+                let method = combine.method.rawValue
+                if input.analysis.config.useDora {
+                    throw .unsupported("adapter \(shown) is a DoRA adapter, which --combine \(method) cannot combine (it applies to plain LoRA deltas only)")
+                }
+                if input.analysis.config.peftType == .ia3 {
+                    throw .unsupported("adapter \(shown) is an IA3 adapter, which --combine \(method) cannot combine (it applies to plain LoRA deltas only)")
+                }
+                if let r = input.analysis.replacements.first {
+                    throw .unsupported("adapter \(shown) replaces \(r.target) whole (modules_to_save or a trained bias), which --combine \(method) cannot prune; use --combine linear")
+                }
+            }
+        }
+        self.combine = combine
         if inputs.count > 1 {
             for input in inputs {
                 if input.analysis.config.useDora {
@@ -89,7 +113,9 @@ public struct MergePlan: Sendable {
                 if let lora = m.lora {
                     p.lowRank.append(.init(
                         adapter: index, aKey: lora.aKey, bKey: lora.bKey, rank: lora.rank,
-                        transposed: m.kind.isTransposed, coefficient: input.weight * lora.scaling))
+                        transposed: m.kind.isTransposed, coefficient: input.weight * lora.scaling,
+                        weight: input.weight, scaling: lora.scaling, digest: input.digest))
+                    p.combine = combine
                     if let magnitude = lora.magnitudeKey {
                         p.dora = .init(adapter: index, magnitudeKey: magnitude, axis: m.kind.isTransposed ? .columns : .rows)
                     }

@@ -1,7 +1,7 @@
 /// How one output tensor is computed. Unchanged tensors have no plan: they are copied (or converted).
 ///
-/// The value is computed in float64 in this order: W = source; W += Σ lowRank; DoRA rescale; IA3
-/// scale; bias additions — then rounded once to the output dtype. A value type; `Sendable`.
+/// The value is computed in float64 in this order: W = source; W += Σ lowRank (or, for a non-linear
+/// ``combine``, the combination of the terms' full deltas); DoRA rescale; IA3 scale; bias additions — then rounded once to the output dtype. A value type; `Sendable`.
 public struct TensorPlan: Sendable, Equatable {
     /// Where W0 comes from.
     public enum Source: Sendable, Equatable, Hashable {
@@ -31,6 +31,11 @@ public struct TensorPlan: Sendable, Equatable {
         public var transposed: Bool
         /// weight × scaling in float64.
         public var coefficient: Double
+        /// The user's weight wᵢ and the adapter's scaling sᵢ apart (non-linear combinations weight Dᵢ = sᵢ·Bᵢ·Aᵢ).
+        public var weight: Double = 1
+        public var scaling: Double = 1
+        /// The adapter's manifest digest (keys its DARE mask).
+        public var digest: String = ""
     }
 
     /// DoRA: `W' = (m / ‖W + ΔW‖) · (W + ΔW)`, norms along ``axis`` (one per output feature).
@@ -61,6 +66,8 @@ public struct TensorPlan: Sendable, Equatable {
     public var dora: DoRA?
     public var scale: Scale?
     public var biasAdds: [BiasAdd] = []
+    /// How the low-rank terms combine (linear: their exact sum).
+    public var combine: CombineOptions = .linear
 
     public init(name: String, shape: [Int], source: Source) {
         self.name = name

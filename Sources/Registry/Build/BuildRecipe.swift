@@ -7,7 +7,8 @@ import Merge
 ///
 /// The canonical recipe is compact canonical JSON:
 /// `{"schema":"loom.recipe/1","engine":…,"base":"sha256:…","dtype":"bf16","adapters":[{"digest":"sha256:…","weight":1.0},…]}`
-/// with adapters sorted by (digest, weight). Sorting is sound because the merge applies low-rank terms
+/// with adapters sorted by (digest, weight), plus `"combine":{"method":…,"density":…,"majority_sign":…,"seed":…}`
+/// for a non-linear combination only, so linear builds keep the keys they always had. Sorting is sound because the merge applies low-rank terms
 /// in that same canonical order (``MergePlan``), so the output bytes do not depend on the order asked.
 /// The key is `sha256` of those bytes.
 struct BuildRecipe {
@@ -30,11 +31,14 @@ struct BuildRecipe {
     let baseAsked: String?
     /// The `--dtype` the user gave; nil when the base's (or the recipe's) dtype was taken.
     let dtypeAsked: ModelDType?
+    /// How the adapters combine (`--combine` and its options).
+    let combine: CombineOptions
 
     init(
         base: BaseRecord, inputs: [Input], dtype: ModelDType, recipeName: String? = nil, baseAsked: String? = nil,
-        dtypeAsked: ModelDType? = nil
+        dtypeAsked: ModelDType? = nil, combine: CombineOptions = .linear
     ) {
+        self.combine = combine
         self.base = base
         self.inputs = inputs.map { var i = $0; i.weight = i.weight == 0 ? 0 : i.weight; return i }  // no -0 in keys
         self.dtype = dtype
@@ -49,13 +53,15 @@ struct BuildRecipe {
     }
 
     var canonical: JSONValue {
-        .object([
+        var o: JSONObject = [
             "schema": .string(Self.schema),
             "engine": .string(MergePlan.engineVersion),
             "base": .string(base.manifestDigest),
             "dtype": .string(dtype.rawValue),
             "adapters": .array(canonicalInputs.map { .object(["digest": .string($0.adapter.manifestDigest), "weight": .double($0.weight)]) }),
-        ])
+        ]
+        if !combine.isLinear { o["combine"] = combine.json }
+        return .object(o)
     }
 
     var key: Digest { Digest(hashing: JSONWriter.canonical.bytes(canonical)) }
@@ -76,6 +82,7 @@ struct BuildRecipe {
         })
         o["dtype"] = .string(dtype.rawValue)
         o["dtype_asked"] = dtypeAsked.map { .string($0.rawValue) } ?? .null
+        if !combine.isLinear { o["combine"] = combine.json }
         return .object(o)
     }
 }

@@ -3,7 +3,7 @@ package import Catalog
 import Foundation
 import LoomFaults
 import LoomJSON
-import Merge
+package import Merge
 import Safetensors
 
 #if canImport(Glibc)
@@ -25,11 +25,14 @@ package struct BuildRequest: Sendable {
     /// Rehash every blob of a cached artifact before serving it (`build --verify`), instead of comparing
     /// their recorded stats only.
     package var verify: Bool
+    /// How the adapters combine (`--combine`); recipes store their own, so a recipe build refuses a non-linear one here.
+    package var combine: CombineOptions
 
-    package init(target: Target, dtype: ModelDType? = nil, verify: Bool = false) {
+    package init(target: Target, dtype: ModelDType? = nil, verify: Bool = false, combine: CombineOptions = .linear) {
         self.target = target
         self.dtype = dtype
         self.verify = verify
+        self.combine = combine
     }
 }
 

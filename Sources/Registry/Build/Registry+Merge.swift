@@ -17,7 +17,12 @@ extension Registry {
         do {
             switch request.target {
             case .named(let reference):
-                if let recipe = try namedRecipe(reference, catalog: catalog, dtype: request.dtype) { return recipe }
+                if let recipe = try namedRecipe(reference, catalog: catalog, dtype: request.dtype) {
+                    guard request.combine.isLinear else {
+                        throw RegistryError.invalid("\(reference) is a recipe, which stores its own combination; give --combine to `loom recipe add`, not to the build")
+                    }
+                    return recipe
+                }
                 guard let adapter = try catalog.adapter(name: reference.name, version: reference.version) else {
                     throw RegistryError.notFound("no recipe or adapter named \(reference) is registered" + whyMissing(reference, catalog: catalog))
                 }
@@ -26,7 +31,7 @@ extension Registry {
                 }
                 return BuildRecipe(
                     base: base, inputs: [.init(adapter: adapter, weight: 1, asked: reference.description)],
-                    dtype: try request.dtype ?? defaultDType(base), dtypeAsked: request.dtype)
+                    dtype: try request.dtype ?? defaultDType(base), dtypeAsked: request.dtype, combine: request.combine)
             case .explicit(let baseReference, let adapters):
                 guard !adapters.isEmpty else { throw RegistryError.invalid("a build needs at least one --adapter") }
                 var inputs: [BuildRecipe.Input] = []
@@ -52,7 +57,7 @@ extension Registry {
                 }
                 return BuildRecipe(
                     base: base, inputs: inputs, dtype: try request.dtype ?? defaultDType(base),
-                    baseAsked: baseReference?.description, dtypeAsked: request.dtype)
+                    baseAsked: baseReference?.description, dtypeAsked: request.dtype, combine: request.combine)
             }
         } catch {
             throw RegistryError(error)
@@ -103,7 +108,8 @@ extension Registry {
                 let descriptors = weights.header.tensors.map { TensorDescriptor(name: $0.name, dtype: $0.dtype.rawValue, shape: $0.shape) }
                 do {
                     let analysis = try AdapterAnalysis(config: adapterConfig, tensors: descriptors, base: model)
-                    planInputs.append(.init(analysis: analysis, weight: input.weight, digest: input.adapter.manifestDigest))
+                    planInputs.append(.init(
+                        analysis: analysis, weight: input.weight, digest: input.adapter.manifestDigest, name: input.adapter.reference))
                 } catch {
                     throw RegistryError.invalid("adapter \(input.adapter.reference) does not apply to base \(base.name)@\(base.version): \(error.message)")
                 }
@@ -111,7 +117,7 @@ extension Registry {
             checks += try Self.verifierInputs(loaded.files, owner: "base \(base.reference)")
             let (entries, notes) = try Self.shippedFiles(shipped, baseFiles: loaded.files)
             do {
-                let plan = try MergePlan(base: model, inputs: planInputs)
+                let plan = try MergePlan(base: model, inputs: planInputs, combine: recipe.combine)
                 return PreparedBuild(plan: plan, base: loaded, adapters: opened, inputs: checks, shipped: entries, shippedNotes: notes)
             } catch {
                 throw RegistryError.invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
@@ -155,7 +161,7 @@ extension Registry {
         let metadata = [
             ("format", "pt"), ("loom.key", key.description), ("loom.base", base.manifestDigest),
             ("loom.adapters", adaptersJSON), ("loom.dtype", recipe.dtype.rawValue), ("loom.engine", MergePlan.engineVersion),
-        ]
+        ] + (recipe.combine.isLinear ? [] : [("loom.combine", JSONWriter.canonical.string(recipe.combine.json))])
         var writer = ArtifactWriter(
             registry: self, store: store, base: prepared.base, plan: plan, adapters: prepared.adapters, dtype: recipe.dtype,
             metadata: metadata)
@@ -296,6 +302,7 @@ extension Registry {
             ])
         })
         o["dtype"] = .string(recipe.dtype.rawValue)
+        o["combine"] = recipe.combine.json
         o["engine_version"] = .string(MergePlan.engineVersion)
         o["loom_version"] = .string(LoomVersion.current)
         o["host"] = .string(Self.hostName)

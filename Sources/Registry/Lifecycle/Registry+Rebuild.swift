@@ -87,7 +87,9 @@ extension Registry {
             throw .invalid("artifact \(artifact.key) records dtype \(artifact.dtype), which this loom cannot write")
         }
         notes.append("sources: base \(base.reference), " + inputs.map { "adapter \($0.adapter.reference) × \($0.weight)" }.joined(separator: ", "))
-        return BuildRecipe(base: base, inputs: inputs, dtype: dtype)
+        let combine = try CombineOptions(recorded: artifact.recipe["combine"])
+        if !combine.isLinear { notes.append("combination: \(combine.summary)") }
+        return BuildRecipe(base: base, inputs: inputs, dtype: dtype, combine: combine)
     }
 
     /// Runs `body` holding a lease that keeps gc from deleting the source blobs; `body` gets a renewer.

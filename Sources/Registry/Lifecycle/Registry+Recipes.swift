@@ -1,5 +1,5 @@
 package import Catalog
-import Merge
+package import Merge
 
 extension Registry {
     /// Adds (or, with `replace`, changes) the named build `name`.
@@ -9,12 +9,13 @@ extension Registry {
     /// as names: a name without `@VERSION` resolves to the latest version at build time. A nil `base`
     /// means the base the adapters were registered on, as `NAME@VERSION` (they must share one). With
     /// `replace`, what is not given is kept from the existing recipe: a nil `base` or `dtype`, or no
-    /// `adapters`. Idempotent: identical content changes nothing.
+    /// `adapters`, or a nil `combine` (a new recipe without `combine` is linear). Idempotent: identical content changes nothing.
     /// - Throws: ``RegistryError`` `.notFound` for unknown inputs, `.invalid` for an unbuildable
     ///   combination, no adapters, or adapters on different bases without `base`; `.conflict` for a name
     ///   taken by a base or adapter, or by a recipe with other inputs.
     package func addRecipe(
-        name: String, base: Reference?, adapters: [WeightedReference], dtype: ModelDType?, replace: Bool
+        name: String, base: Reference?, adapters: [WeightedReference], dtype: ModelDType?, replace: Bool,
+        combine: CombineOptions? = nil
     ) throws(RegistryError) -> (record: RecipeRecord, created: Bool) {
         try Names.validate(name)
         let catalog = try writableCatalog()
@@ -33,7 +34,12 @@ extension Registry {
         }
         let draft = NewRecipe(
             name: name, baseName: baseReference.name, baseVersion: baseReference.version,
-            dtype: dtype?.rawValue ?? existing?.dtype, adapters: inputs)
+            dtype: dtype?.rawValue ?? existing?.dtype, adapters: inputs,
+            combine: combine.map {
+                RecipeCombine(
+                    method: $0.method.rawValue, density: $0.density, majoritySign: $0.majoritySign?.rawValue,
+                    seed: $0.seed.map { Int64($0) })
+            } ?? existing?.combine ?? .linear)
         // Resolve and plan once now, exactly as a build would.
         let recipe = try resolveRecipe(draft, catalog: catalog, dtype: nil)
         _ = try plan(recipe, catalog: catalog)
@@ -128,7 +134,15 @@ extension Registry {
             }
             try BuildRecipe.checkDistinct(inputs)
             let chosen = try dtype ?? r.dtype.flatMap(ModelDType.init(rawValue:)) ?? defaultDType(base)
-            return BuildRecipe(base: base, inputs: inputs, dtype: chosen, recipeName: r.name)
+            let combine: CombineOptions
+            do {
+                combine = try BuildRequest.combination(
+                    method: r.combine.method, density: r.combine.density, majoritySign: r.combine.majoritySign,
+                    seed: r.combine.seed.map { Int($0) })
+            } catch {
+                throw RegistryError.invalid("recipe \(r.name) stores a combination this loom cannot build: \(error.message)")
+            }
+            return BuildRecipe(base: base, inputs: inputs, dtype: chosen, recipeName: r.name, combine: combine)
         } catch {
             throw RegistryError(error)
         }
