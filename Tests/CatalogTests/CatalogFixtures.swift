@@ -4,6 +4,8 @@ import Foundation
 import GRDB
 import Logging
 import LoomJSON
+import LoomMigrations
+import Testing
 
 /// A settable time source; starts at 2026-11-29T14:56:38.123Z.
 final class FakeClock: @unchecked Sendable {
@@ -25,6 +27,18 @@ final class FakeClock: @unchecked Sendable {
 
 /// Builders for catalog inputs, with digests derived from short seeds.
 enum Fixture {
+    /// Migrates the catalog at `path` through every migration listed before `id`, so a migration's own
+    /// test applies exactly that one however many migrations land before it later.
+    static func migrate(_ path: String, justBefore id: String) throws {
+        let ids = LoomMigrations.all.map(\.id)
+        guard let index = ids.firstIndex(of: id) else {
+            Issue.record("no migration \(id)")
+            return
+        }
+        guard index > 0 else { return }
+        _ = try Catalog.migrate(path: path, upTo: ids[index - 1], migrations: LoomMigrations.all, logger: logger)
+    }
+
     static let logger = Logger(label: "loom.catalog.tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// `sha256:` of `seed`.
