@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import LoomJSON
 import LoomTesting
+import Merge
 import Testing
 
 @testable import Registry
@@ -147,6 +148,20 @@ import Testing
         expectRegistryError(.invalid, mentioning: ["--adapter"]) {
             _ = try harness.registry.addRecipe(name: "other", base: nil, adapters: [], dtype: nil, replace: true)
         }
+    }
+
+    /// `--replace` without `--combine` keeps the stored combination; giving one changes it.
+    @Test func replacingKeepsTheCombinationUnlessGiven() throws {
+        let prune = try CombineOptions(method: .magnitudePrune, density: 0.4)
+        let added = try harness.registry.addRecipe(
+            name: "pruned", base: nil,
+            adapters: [WeightedReference(reference: Reference(name: "sql")), WeightedReference(reference: Reference(name: "style"), weight: 0.5)],
+            dtype: nil, replace: false, combine: prune)
+        #expect(added.record.combine == RecipeCombine(method: "magnitude_prune", density: 0.4))
+        let dtypeOnly = try harness.registry.addRecipe(name: "pruned", base: nil, adapters: [], dtype: .f32, replace: true)
+        #expect(dtypeOnly.record.dtype == "f32" && dtypeOnly.record.combine == added.record.combine)
+        let linear = try harness.registry.addRecipe(name: "pruned", base: nil, adapters: [], dtype: nil, replace: true, combine: .linear)
+        #expect(linear.record.combine == .linear && linear.record.dtype == "f32")
     }
 
     /// Issue 12 item 4: `recipe add` needed `--base` even when the adapters share one.

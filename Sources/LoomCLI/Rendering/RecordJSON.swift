@@ -80,7 +80,6 @@ extension RecordJSON {
             .joined(separator: " ")
     }
 
-    /// `llama-tiny + sql:1.0 + style:0.25 (bf16)`.
     /// What differs between two versions of a recipe, one phrase per field (`dtype bf16 → f16`); empty when equal.
     static func recipeChanges(from old: RecipeRecord, to new: RecipeRecord) -> [String] {
         func base(_ r: RecipeRecord) -> String { r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName }
@@ -92,9 +91,14 @@ extension RecordJSON {
         if base(old) != base(new) { changes.append("base \(base(old)) → \(base(new))") }
         if adapters(old) != adapters(new) { changes.append("adapters \(adapters(old)) → \(adapters(new))") }
         if old.dtype != new.dtype { changes.append("dtype \(old.dtype ?? "the base's") → \(new.dtype ?? "the base's")") }
+        if old.combine != new.combine {
+            func method(_ c: RecipeCombine) -> String { c.method == "linear" ? "linear" : String(combineSummary(c).dropFirst()) }
+            changes.append("combine \(method(old.combine)) → \(method(new.combine))")
+        }
         return changes
     }
 
+    /// `llama-tiny + sql:1.0 + style:0.25 (bf16)`.
     static func recipeSummary(_ r: RecipeRecord) -> String {
         let base = r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName
         let adapters = r.adapters.map { a in (a.adapterVersion.map { "\(a.adapterName)@\($0)" } ?? a.adapterName) + ":\(a.weight)" }
