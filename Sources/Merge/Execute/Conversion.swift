@@ -13,17 +13,8 @@ public enum Conversion {
     public static func convert(
         _ source: UnsafeRawBufferPointer, dtype: String, elements: Range<Int>, into out: UnsafeMutableBufferPointer<Float>
     ) throws(MergeError) {
-        guard let format = FloatFormat(safetensorsName: dtype) else {
-            throw .unsupported("cannot read dtype \(dtype) as floating-point values")
-        }
-        let size = format.byteWidth
-        guard elements.upperBound * size <= source.count, out.count >= elements.count else {
-            throw .invalid("tensor data is shorter than its shape says")
-        }
-        guard !elements.isEmpty else { return }
-        Kernels.convert(
-            UnsafeRawBufferPointer(rebasing: source[(elements.lowerBound * size)..<(elements.upperBound * size)]), from: format,
-            into: UnsafeMutableBufferPointer(rebasing: out[0..<elements.count]))
+        guard let (format, bytes) = try slice(source, dtype: dtype, elements: elements, capacity: out.count) else { return }
+        Kernels.convert(bytes, from: format, into: UnsafeMutableBufferPointer(rebasing: out[0..<elements.count]))
     }
 
     /// Converts elements `elements` of `source` (stored as `dtype`) into the first `elements.count` doubles
@@ -33,17 +24,26 @@ public enum Conversion {
     public static func convert(
         _ source: UnsafeRawBufferPointer, dtype: String, elements: Range<Int>, into out: UnsafeMutableBufferPointer<Double>
     ) throws(MergeError) {
+        guard let (format, bytes) = try slice(source, dtype: dtype, elements: elements, capacity: out.count) else { return }
+        Kernels.convert(bytes, from: format, into: UnsafeMutableBufferPointer(rebasing: out[0..<elements.count]))
+    }
+
+    /// The bytes of `elements` in `source` and their format, or nil for an empty range.
+    ///
+    /// - Throws: ``MergeError`` for a non-floating dtype, a range past the end of `source`, or more
+    ///   elements than `capacity`.
+    private static func slice(
+        _ source: UnsafeRawBufferPointer, dtype: String, elements: Range<Int>, capacity: Int
+    ) throws(MergeError) -> (FloatFormat, UnsafeRawBufferPointer)? {
         guard let format = FloatFormat(safetensorsName: dtype) else {
             throw .unsupported("cannot read dtype \(dtype) as floating-point values")
         }
         let size = format.byteWidth
-        guard elements.upperBound * size <= source.count, out.count >= elements.count else {
+        guard elements.upperBound * size <= source.count, capacity >= elements.count else {
             throw .invalid("tensor data is shorter than its shape says")
         }
-        guard !elements.isEmpty else { return }
-        Kernels.convert(
-            UnsafeRawBufferPointer(rebasing: source[(elements.lowerBound * size)..<(elements.upperBound * size)]), from: format,
-            into: UnsafeMutableBufferPointer(rebasing: out[0..<elements.count]))
+        guard !elements.isEmpty else { return nil }
+        return (format, UnsafeRawBufferPointer(rebasing: source[(elements.lowerBound * size)..<(elements.upperBound * size)]))
     }
 
     /// A whole stored tensor as doubles (exact).
