@@ -9,6 +9,8 @@ import Darwin
 /// - `LOOM_FAULT=<point>`: the process kills itself with SIGKILL when it reaches ``point(_:)`` with that
 ///   name; `<point>#N` waits for the Nth time the point is reached (several entries may be given,
 ///   comma-separated). Used to prove that a crash at any step leaves the store consistent.
+/// - `LOOM_FAULT_STOP=<point>`: the process stops itself (SIGSTOP) the first time it reaches that point,
+///   so that a test can act at a known step (send SIGINT, look at the files) and then continue it (SIGCONT).
 /// - `LOOM_FAULT_ENOSPC_AFTER=<bytes>`: data writes through ``checkWrite(total:adding:)`` fail with
 ///   `ENOSPC` once the file being written would grow past that many bytes.
 ///
@@ -27,13 +29,15 @@ public enum Fault {
 
     private static let hits = HitCounter()
 
+    private static let stopAt: String? = getenv("LOOM_FAULT_STOP").map { String(cString: $0) }
+
     private static let enospcAfter: Int64? = {
         guard let raw = getenv("LOOM_FAULT_ENOSPC_AFTER") else { return nil }
         return Int64(String(cString: raw))
     }()
 
     /// True when any fault is armed (lets hot paths skip bookkeeping).
-    public static var isArmed: Bool { !armed.isEmpty || enospcAfter != nil }
+    public static var isArmed: Bool { !armed.isEmpty || enospcAfter != nil || stopAt != nil }
 
     /// A named step. Kills the process (SIGKILL, no cleanup, no buffered output) when armed.
     @inlinable
@@ -42,9 +46,10 @@ public enum Fault {
     }
 
     /// Whether a point check must look at the names at all.
-    public static let _slowPathArmed: Bool = !armed.isEmpty
+    public static let _slowPathArmed: Bool = !armed.isEmpty || stopAt != nil
 
     public static func _hit(_ name: String) {
+        if name == stopAt, hits.increment("stop:" + name) == 1 { raise(SIGSTOP) }
         guard let target = armed[name], hits.increment(name) == target else { return }
         kill(getpid(), SIGKILL)
         // SIGKILL cannot be caught; this line is not reached.

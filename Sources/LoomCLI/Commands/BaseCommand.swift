@@ -41,6 +41,8 @@ struct BaseCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
+            // Ctrl-C removes the partial blob and releases the lease (exit 130) instead of leaving them.
+            InterruptHandler.install()
             try runReporting {
                 let registration = try global.registry().registerBase(directory: directory, name: name, progress: TerminalProgress())
                 for note in registration.notes { Terminal.error("loom: note: \(note)") }
