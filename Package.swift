@@ -59,6 +59,7 @@ let package = Package(
                 .embedInCode("0002_create_recipes.sql"),
                 .embedInCode("0003_record_blob_stats.sql"),
                 .embedInCode("0004_add_lease_holder_start.sql"),
+                .embedInCode("0008_create_artifact_holds.sql"),
             ],
             swiftSettings: strictness
         ),

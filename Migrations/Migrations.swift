@@ -10,5 +10,6 @@ package enum LoomMigrations {
         ("0002_create_recipes", String(decoding: PackageResources._002_create_recipes_sql, as: UTF8.self)),
         ("0003_record_blob_stats", String(decoding: PackageResources._003_record_blob_stats_sql, as: UTF8.self)),
         ("0004_add_lease_holder_start", String(decoding: PackageResources._004_add_lease_holder_start_sql, as: UTF8.self)),
+        ("0008_create_artifact_holds", String(decoding: PackageResources._008_create_artifact_holds_sql, as: UTF8.self)),
     ]
 }

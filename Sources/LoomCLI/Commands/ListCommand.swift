@@ -94,7 +94,7 @@ struct ListCommand: ParsableCommand {
             if json {
                 let bases = JSONValue.array(listing.bases.map { .object(RecordJSON.base($0)) })
                 let adapters = JSONValue.array(listing.adapters.map { .object(RecordJSON.adapter($0)) })
-                let artifacts = JSONValue.array(listing.artifacts.map { .object(RecordJSON.artifact($0, path: registry.artifactPath($0))) })
+                let artifacts = JSONValue.array(listing.artifacts.map { .object(RecordJSON.artifact($0, path: registry.artifactPath($0), hold: listing.holds[$0.key])) })
                 switch kind {
                 case .bases: Terminal.out(JSONWriter.canonical.string(bases))
                 case .adapters: Terminal.out(JSONWriter.canonical.string(adapters))

@@ -7,6 +7,8 @@ package struct Listing: Sendable {
     package var bases: [BaseRecord] = []
     package var adapters: [AdapterRecord] = []
     package var artifacts: [ArtifactRecord] = []
+    /// The live hold that lasts longest on each held artifact, by key (``Registry/liveHolds()``).
+    package var holds: [String: HoldRecord] = [:]
 }
 
 /// One registered thing, with what `loom show` reports about it.
@@ -23,7 +25,8 @@ extension Registry {
     package func list() throws(RegistryError) -> Listing {
         guard let catalog = try existingCatalog() else { return Listing() }
         do {
-            return Listing(bases: try catalog.bases(), adapters: try catalog.adapters(), artifacts: try catalog.artifacts())
+            return Listing(
+                bases: try catalog.bases(), adapters: try catalog.adapters(), artifacts: try catalog.artifacts(), holds: try liveHolds())
         } catch {
             throw RegistryError(error)
         }
