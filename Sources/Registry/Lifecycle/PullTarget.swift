@@ -92,8 +92,12 @@ struct PullTarget {
     /// (the earlier pull is then removed); fsyncs the parent.
     func replace(with scratch: String) throws(RegistryError) {
         if !exists {
-            guard rename(scratch, path) == 0 else { throw .io("cannot rename \(Names.quoted(scratch)) to \(Names.quoted(path)): \(String(cString: strerror(errno)))") }
-        } else if let exchange = Self.renameat2, exchange(AT_FDCWD, scratch, AT_FDCWD, path, Self.renameExchange) == 0 {
+            // Not plain rename(2): it would silently replace an empty directory created meanwhile.
+            let renamed = Self.renameat2.map { $0(AT_FDCWD, scratch, AT_FDCWD, path, Self.renameNoReplace) == 0 } ?? (rename(scratch, path) == 0)
+            guard renamed else { throw .io("cannot rename \(Names.quoted(scratch)) to \(Names.quoted(path)): \(String(cString: strerror(errno)))") }
+        } else if try checkReplaceableAgain(), let exchange = Self.renameat2,
+            exchange(AT_FDCWD, scratch, AT_FDCWD, path, Self.renameExchange) == 0
+        {
             try? FileManager.default.removeItem(atPath: scratch)
         } else {
             // No atomic exchange here: move the earlier pull aside, then the new one in.
@@ -112,6 +116,14 @@ struct PullTarget {
         }
     }
 
+    /// ``checkReplaceable()`` right before the swap (the directory may have been replaced since the pull
+    /// began); true, for use in a condition.
+    private func checkReplaceableAgain() throws(RegistryError) -> Bool {
+        try checkReplaceable()
+        return true
+    }
+
+    private static let renameNoReplace: UInt32 = 1  // RENAME_NOREPLACE, <linux/fs.h>
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
     private static let renameExchange: UInt32 = 2  // RENAME_EXCHANGE, <linux/fs.h>
     private static let renameat2: RenameAt2? = dlsym(nil, "renameat2").map { unsafeBitCast($0, to: RenameAt2.self) }

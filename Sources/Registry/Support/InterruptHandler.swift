@@ -34,7 +34,7 @@ package enum InterruptHandler {
         var signals = sigset_t()
         sigemptyset(&signals)
         for number in [SIGINT, SIGTERM] {
-            _ = Glibc.signal(number, handleInterrupt)
+            installHandler(for: number)
             sigaddset(&signals, number)
         }
         // A parent that spawned us from a thread with these signals blocked (a test runner's worker
@@ -42,6 +42,12 @@ package enum InterruptHandler {
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         return true
     }()
+}
+
+/// Makes ``handleInterrupt(_:)`` the handler of `number` (outside ``InterruptHandler``, whose `signal`
+/// property would hide the C function).
+private func installHandler(for number: Int32) {
+    _ = signal(number, handleInterrupt)
 }
 
 /// The signal handler: async-signal-safe calls only (a load, a store; `signal` and `raise` when asked twice).
