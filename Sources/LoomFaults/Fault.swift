@@ -10,7 +10,8 @@ import Darwin
 ///   name; `<point>#N` waits for the Nth time the point is reached (several entries may be given,
 ///   comma-separated). Used to prove that a crash at any step leaves the store consistent.
 /// - `LOOM_FAULT_STOP=<point>`: the process stops itself (SIGSTOP) the first time it reaches that point,
-///   so that a test can act at a known step (send SIGINT, look at the files) and then continue it (SIGCONT).
+///   so that a test can act at a known step (send SIGINT, look at the files) and then continue it (SIGCONT);
+///   once continued it waits 0.3 s before going on, so that a signal sent meanwhile is handled first.
 /// - `LOOM_FAULT_ENOSPC_AFTER=<bytes>`: data writes through ``checkWrite(total:adding:)`` fail with
 ///   `ENOSPC` once the file being written would grow past that many bytes.
 ///
@@ -49,7 +50,12 @@ public enum Fault {
     public static let _slowPathArmed: Bool = !armed.isEmpty || stopAt != nil
 
     public static func _hit(_ name: String) {
-        if name == stopAt, hits.increment("stop:" + name) == 1 { raise(SIGSTOP) }
+        if name == stopAt, hits.increment("stop:" + name) == 1 {
+            raise(SIGSTOP)
+            // Continued: a signal the test sent while we were stopped may be handled on another thread;
+            // give it time to be, so that the test does not race the rest of this step.
+            usleep(300_000)
+        }
         guard let target = armed[name], hits.increment(name) == target else { return }
         kill(getpid(), SIGKILL)
         // SIGKILL cannot be caught; this line is not reached.
