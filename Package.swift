@@ -62,6 +62,7 @@ let package = Package(
                 .embedInCode("0005_add_recipe_combine.sql"),
                 .embedInCode("0006_keep_version_numbers.sql"),
                 .embedInCode("0007_add_base_hub_ids_and_aliases.sql"),
+                .embedInCode("0008_create_artifact_holds.sql"),
             ],
             swiftSettings: strictness
         ),

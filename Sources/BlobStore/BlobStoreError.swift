@@ -24,6 +24,8 @@ public struct BlobStoreError: Error, Sendable, CustomStringConvertible {
         public static let sizeMismatch = Kind("size mismatch")
         /// A system call failed; ``BlobStoreError/errno`` says why.
         public static let io = Kind("i/o error")
+        /// The process was asked to stop (``Interruption``); the write was abandoned and its file removed.
+        public static let interrupted = Kind("interrupted")
 
         public var description: String { name }
     }

@@ -66,10 +66,12 @@ public final class BlobWriter {
 
     /// Appends `bytes`. Returns once the writer no longer needs them (they are written or copied).
     /// - Throws: ``BlobStoreError``: `io` when the write fails (`errno` `ENOSPC` for a full disk), after
-    ///   which the writer is aborted; `invalid` after commit or abort.
+    ///   which the writer is aborted; `interrupted` once ``Interruption`` was requested (aborted too);
+    ///   `invalid` after commit or abort.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         try checkOpen("write")
         try failing {
+            try Interruption.check()
             try accept(bytes)
             bytesWritten += Int64(bytes.count)
         }
@@ -89,10 +91,12 @@ public final class BlobWriter {
     /// Always ends the writer, even when it throws; not idempotent (a second call throws `invalid`).
     /// - Throws: ``BlobStoreError``: `sizeMismatch` or `digestMismatch` (naming expected and actual;
     ///   the temporary file is removed), `io` when a system call fails (if only the final directory
-    ///   fsync fails, the blob is already visible), `invalid` after commit or abort.
+    ///   fsync fails, the blob is already visible), `interrupted` once ``Interruption`` was requested
+    ///   (the temporary file is removed), `invalid` after commit or abort.
     public func commit(expecting expected: Digest? = nil, size expectedSize: Int64? = nil) throws -> IngestResult {
         try checkOpen("commit")
         return try failing {
+            try Interruption.check()
             if staged > 0 { try flushStaging() }
             hasher.drain()
             let digest = hasher.finalize()
@@ -103,6 +107,8 @@ public final class BlobWriter {
             if let expected, expected != digest {
                 throw BlobStoreError(.digestMismatch, "digest mismatch: expected \(expected), got \(digest)")
             }
+            // Again after the last write: a stop asked for while it ran must not become a blob.
+            try Interruption.check()
             let existing = IngestResult(digest: digest, size: bytesWritten, existed: true)
             let target = layout.path(of: digest)
             if try FileSystem.status(target) != nil {
@@ -157,6 +163,7 @@ public final class BlobWriter {
             }
             var offset = 0
             while offset < count {
+                try Interruption.check()
                 let wanted = min(Self.chunkSize, count - offset)
                 let start = file.size
                 let copied = try file.append(copying: wanted, from: source, at: Int64(offset), sourcePath: sourcePath)

@@ -9,8 +9,8 @@ extension Catalog {
     /// an `artifact.evict` event each (key, reason, size, files). Rows only: the caller removes the bytes
     /// after this returns.
     ///
-    /// Re-checked per artifact under the write lock: it still exists, is not pinned, has no live
-    /// `build:<key>` lease (one that has not expired and whose holder `isStale` does not call gone),
+    /// Re-checked per artifact under the write lock: it still exists, is not pinned, has no live hold
+    /// (``holdArtifact(key:holder:until:)``), has no live `build:<key>` lease (one that has not expired and whose holder `isStale` does not call gone),
     /// and its `last_used_at` is not later than ``Eviction/notUsedSince``. An artifact that fails a check
     /// is left alone and reported as ``EvictionOutcome/kept(key:reason:)``.
     ///
@@ -34,6 +34,10 @@ extension Catalog {
                 }
                 if current.pinned {
                     outcomes.append(.kept(key: eviction.key, reason: "pinned since the plan"))
+                    continue
+                }
+                if let hold = try snapshot.holds(key: eviction.key).filter({ $0.isLive(at: now) }).max(by: { $0.until < $1.until }) {
+                    outcomes.append(.kept(key: eviction.key, reason: "held by \(hold.holder) until \(Timestamp.string(hold.until))"))
                     continue
                 }
                 if let lease = try snapshot.lease(name: "build:" + eviction.key), !lease.isExpired(at: now), !isStale(lease) {

@@ -18,13 +18,14 @@ public struct Loom: ParsableCommand {
 
             The store is ./Store unless --store PATH or $LOOM_STORE says otherwise; the first write creates it and \
             says where on stderr, and a read of a missing one says there is none.
-            Exit codes: 0 ok, 1 I/O or internal error, 2 not found, 3 invalid input, 4 conflict, 64 usage; \
+            Exit codes: 0 ok, 1 I/O or internal error, 2 not found, 3 invalid input, 4 conflict, 64 usage, 130/143 interrupted \
+            (SIGINT/SIGTERM: what was being written is removed); \
             verify exits 16 + 1 (bad blob) + 2 (bad reference) + 4 (catalog integrity, or a catalog lost beside its blobs) + 8 (event chain).
             """,
         version: LoomVersion.current,
         subcommands: [
             BaseCommand.self, AdapterCommand.self, BuildCommand.self, ListCommand.self, ShowCommand.self, RemoveCommand.self,
-            RecipeCommand.self, PinCommand.self, UnpinCommand.self,
+            RecipeCommand.self, PinCommand.self, UnpinCommand.self, PullCommand.self, HoldCommand.self,
             AuditCommand.self, VerifyCommand.self, LogCommand.self, GCCommand.self, KeyCommand.self, VerifyAttestationCommand.self,
             BackupCommand.self,
         ]

@@ -9,6 +9,9 @@ import Darwin
 /// - `LOOM_FAULT=<point>`: the process kills itself with SIGKILL when it reaches ``point(_:)`` with that
 ///   name; `<point>#N` waits for the Nth time the point is reached (several entries may be given,
 ///   comma-separated). Used to prove that a crash at any step leaves the store consistent.
+/// - `LOOM_FAULT_STOP=<point>`: the process stops itself (SIGSTOP) the first time it reaches that point,
+///   so that a test can act at a known step (send SIGINT, look at the files) and then continue it (SIGCONT);
+///   once continued it waits 0.3 s before going on, so that a signal sent meanwhile is handled first.
 /// - `LOOM_FAULT_ENOSPC_AFTER=<bytes>`: data writes through ``checkWrite(total:adding:)`` fail with
 ///   `ENOSPC` once the file being written would grow past that many bytes.
 ///
@@ -27,13 +30,15 @@ public enum Fault {
 
     private static let hits = HitCounter()
 
+    private static let stopAt: String? = getenv("LOOM_FAULT_STOP").map { String(cString: $0) }
+
     private static let enospcAfter: Int64? = {
         guard let raw = getenv("LOOM_FAULT_ENOSPC_AFTER") else { return nil }
         return Int64(String(cString: raw))
     }()
 
     /// True when any fault is armed (lets hot paths skip bookkeeping).
-    public static var isArmed: Bool { !armed.isEmpty || enospcAfter != nil }
+    public static var isArmed: Bool { !armed.isEmpty || enospcAfter != nil || stopAt != nil }
 
     /// A named step. Kills the process (SIGKILL, no cleanup, no buffered output) when armed.
     @inlinable
@@ -42,9 +47,15 @@ public enum Fault {
     }
 
     /// Whether a point check must look at the names at all.
-    public static let _slowPathArmed: Bool = !armed.isEmpty
+    public static let _slowPathArmed: Bool = !armed.isEmpty || stopAt != nil
 
     public static func _hit(_ name: String) {
+        if name == stopAt, hits.increment("stop:" + name) == 1 {
+            raise(SIGSTOP)
+            // Continued: a signal the test sent while we were stopped may be handled on another thread;
+            // give it time to be, so that the test does not race the rest of this step.
+            usleep(300_000)
+        }
         guard let target = armed[name], hits.increment(name) == target else { return }
         kill(getpid(), SIGKILL)
         // SIGKILL cannot be caught; this line is not reached.

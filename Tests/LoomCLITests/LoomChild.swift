@@ -16,8 +16,8 @@ final class LoomChild {
     private let outputs: TemporaryDirectory
     private let exited = DispatchSemaphore(value: 0)
 
-    /// Starts `loom arguments… --store <store>` in the store's temporary directory.
-    init(_ arguments: [String], store: CLIStore) throws {
+    /// Starts `loom arguments… --store <store>` in the store's temporary directory, with `environment` added.
+    init(_ arguments: [String], store: CLIStore, environment: [String: String] = [:]) throws {
         guard let executable = LoomProcess.executable else { throw LoomProcessError("no loom executable next to the test bundle") }
         self.arguments = arguments + ["--store", store.path]
         outputs = try TemporaryDirectory(prefix: "loom-cli-child")
@@ -27,7 +27,7 @@ final class LoomChild {
         else { throw LoomProcessError("cannot create output files in \(outputs.path)") }
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = self.arguments
-        process.environment = LoomProcess.childEnvironment([:])
+        process.environment = LoomProcess.childEnvironment(environment)
         process.currentDirectoryURL = URL(fileURLWithPath: store.directory.path)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = out
@@ -37,6 +37,24 @@ final class LoomChild {
         try process.run()
         try? out.close()
         try? err.close()
+    }
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
+    /// Waits until the process has stopped itself (`LOOM_FAULT_STOP`: state `T` in `/proc/PID/stat`);
+    /// false when it ended or `timeout` passed first.
+    func waitUntilStopped(timeout: TimeInterval = 60) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline && process.isRunning {
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")"), stat[stat.index(after: close)...].hasPrefix(" T")
+            {
+                return true
+            }
+            usleep(5_000)
+        }
+        return false
     }
 
     /// What the process wrote to stderr so far.

@@ -77,6 +77,28 @@ import Testing
         #expect(plan.skipped.contains { $0.subject == "budget" && $0.reason.contains("200 bytes") })
     }
 
+    /// A live hold (`loom hold`) is a root like a pin: with a budget of 0 only the unheld artifact goes.
+    @Test func aHeldArtifactIsARoot() {
+        var held = Self.artifact(1, size: 100, minutesAgo: 90)
+        held.held = true
+        let plan = Self.collector(budget: 0, [held, Self.artifact(2, size: 10, minutesAgo: 1)]).plan(dryRun: true)
+        #expect(Self.evictedNumbers(plan) == [2])
+        #expect(plan.skipped.contains { $0.subject == "budget" && $0.reason.contains("held") })
+    }
+
+    /// An ingest file whose writer is gone goes at once, whatever its age; a running writer's never does.
+    @Test func aDeadWritersIngestFileGoesWithoutGrace() {
+        var collector = Self.collector(budget: nil, [])
+        collector.ingestFiles = [
+            .init(path: "/s/ingest/1-a.part", size: 5, modified: Self.now - 1, writerGone: true),
+            .init(path: "/s/ingest/2-b.part", size: 7, modified: Self.now - 1),
+            .init(path: "/s/ingest/3-c.part", size: 9, modified: Self.now - 1, inUse: true, writerGone: true),
+        ]
+        let plan = collector.plan(dryRun: true)
+        #expect(plan.ingest.map(\.path) == ["/s/ingest/1-a.part"])
+        #expect(plan.ingest.first?.reason == GCPlan.Reason.deadWriterIngest)
+    }
+
     @Test func aDeadBuildLeaseRootsNothingAndIsListed() {
         var collector = Self.collector(budget: 0, [Self.artifact(1, size: 10, minutesAgo: 1)])
         collector.leases = [.init(name: "build:" + Self.key(1), holder: "pid 7 on h", expiresAt: Self.now - 60, deadReason: "expired")]

@@ -83,13 +83,15 @@ import Glibc
         age(registry.blobs.path(of: old.digest), by: 2 * 3600)
         let ingest = registry.root + "/ingest"
         try FileManager.default.createDirectory(atPath: ingest, withIntermediateDirectories: true)
-        try Data(repeating: 7, count: 10).write(to: URL(fileURLWithPath: ingest + "/2147483000-0000000000000001.part"))
+        // A fresh ingest file whose writer is gone: collectable at once, without grace.
+        let abandoned = ingest + "/2147483000-0000000000000001.part"
+        try Data(repeating: 7, count: 10).write(to: URL(fileURLWithPath: abandoned))
 
         let report = try registry.verify()
         let plan = try registry.collectGarbage(GCOptions(dryRun: true))
         #expect(report.garbage.unreferencedBlobs.map(\.digest) == [old.digest.description])
         #expect(!report.garbage.unreferencedBlobs.contains { $0.digest == fresh.digest.description })
-        #expect(report.garbage.staleIngestFiles.isEmpty)
+        #expect(report.garbage.staleIngestFiles.map(\.path) == [abandoned])
         #expect(report.garbage.unreferencedBlobs.map(\.digest) == plan.blobs.map(\.digest))
         #expect(report.garbage.staleIngestFiles.map(\.path) == plan.ingest.map(\.path))
         #expect(report.garbage.bytes == plan.bytesFreed)

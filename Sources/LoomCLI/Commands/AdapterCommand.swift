@@ -52,6 +52,8 @@ struct AdapterCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
+            // Ctrl-C removes the partial blob and releases the lease (exit 130) instead of leaving them.
+            InterruptHandler.install()
             try runReporting {
                 let baseReference = try base.map { (text) throws(RegistryError) in try Reference(parsing: text) }
                 let r = try global.registry().registerAdapter(directory: directory, name: name, base: baseReference, progress: TerminalProgress())

@@ -56,6 +56,8 @@ struct BaseCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
+            // Ctrl-C removes the partial blob and releases the lease (exit 130) instead of leaving them.
+            InterruptHandler.install()
             try runReporting {
                 let hub = try hfID.map { text throws(RegistryError) in try HubID(parsing: text) }
                 let registry = try global.registry()

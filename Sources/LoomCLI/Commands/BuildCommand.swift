@@ -79,6 +79,8 @@ struct BuildCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Ctrl-C removes the partial blob and releases the lease (exit 130) instead of leaving them.
+        InterruptHandler.install()
         try runReporting {
             let target: BuildRequest.Target
             if let name {

@@ -8,14 +8,16 @@ struct GCCommand: ParsableCommand {
         abstract: "Delete what nothing needs: unreferenced blobs, stale files and, with --max-size, least recently used artifacts.",
         usage: "loom gc [--dry-run] [--max-size <size>] [--grace <duration>] [<options>]",
         discussion: """
-            Kept always: every registered base and adapter version, every pinned artifact, and every artifact or \
-            ingest under a live lease. Merged artifacts are a cache: with --max-size the most recently used ones \
-            that fit in SIZE are kept (pinned and leased ones count first) and the rest are evicted, least \
+            Kept always: every registered base and adapter version, every pinned artifact, every artifact held \
+            with `loom hold` until its hold runs out, and every artifact or ingest under a live lease. Merged \
+            artifacts are a cache: with --max-size the most recently used ones (build, pull and hold count as \
+            use) that fit in SIZE are kept (pinned, held and leased ones count first) and the rest are evicted, least \
             recently used first; `loom build` rebuilds them on demand. Without --max-size no artifact is evicted.
 
             Blobs nothing references are deleted once older than the grace period (an ingest may have written \
             one and not yet committed it); blobs freed by evicting an artifact in the same run go at once. \
-            Abandoned files in ingest/ and stray entries in artifacts/ also go after the grace period (in \
+            A file in ingest/ goes at once when its writer is gone (the pid in its name no longer runs: killed, \
+            or interrupted before it could clean up); stray entries in artifacts/ go after the grace period (in \
             ingest/ only names loom gives: any other file is listed as skipped and left alone). gc refuses to \
             run, and deletes nothing, on a store whose catalog is missing or records nothing while blobs/ \
             holds older blobs (a catalog copied without catalog.sqlite-wal). While \
@@ -31,7 +33,7 @@ struct GCCommand: ParsableCommand {
               loom gc --dry-run --max-size 20G --json  # what would go and why
               loom gc --max-size 20G                   # carry it out
               loom gc                                  # garbage only, 1 h grace
-              loom gc --max-size 0 --grace 10m         # keep only pinned and leased ones
+              loom gc --max-size 0 --grace 10m         # only pinned, held, leased stay
             """)
 
     @Flag(help: "Print what would go and change nothing.")

@@ -98,7 +98,7 @@ struct ListCommand: ParsableCommand {
             if json {
                 let bases = JSONValue.array(listing.bases.map { .object(RecordJSON.base($0, aliases: listing.baseAliases[$0.name] ?? [])) })
                 let adapters = JSONValue.array(listing.adapters.map { .object(RecordJSON.adapter($0)) })
-                let artifacts = JSONValue.array(listing.artifacts.map { .object(RecordJSON.artifact($0, path: registry.artifactPath($0))) })
+                let artifacts = JSONValue.array(listing.artifacts.map { .object(RecordJSON.artifact($0, path: registry.artifactPath($0), hold: listing.holds[$0.key])) })
                 let recipes = JSONValue.array(listing.recipes.map { .object(RecordJSON.recipe($0)) })
                 switch kind {
                 case .bases: Terminal.out(JSONWriter.canonical.string(bases))

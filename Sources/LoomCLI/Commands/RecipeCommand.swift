@@ -168,7 +168,10 @@ struct PinCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    func run() throws { try PinCommand.set(name, pinned: true, json: json, global: global) }
+    func run() throws {
+        InterruptHandler.install()
+        try PinCommand.set(name, pinned: true, json: json, global: global)
+    }
 
     static func set(_ name: String, pinned: Bool, json: Bool, global: GlobalOptions) throws {
         try runReporting {

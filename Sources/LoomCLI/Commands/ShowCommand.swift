@@ -67,7 +67,7 @@ struct ShowCommand: ParsableCommand {
                 o["built"] = .bool(built)
                 emit(o)
             case .artifact(let a):
-                var o = RecordJSON.artifact(a, path: registry.artifactPath(a))
+                var o = RecordJSON.artifact(a, path: registry.artifactPath(a), hold: try registry.liveHolds()[a.key])
                 o["kind"] = .string("artifact")
                 o["files"] = RecordJSON.files(a.files ?? [])
                 o["provenance"] = a.provenance

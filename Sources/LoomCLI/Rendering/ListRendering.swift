@@ -37,7 +37,7 @@ enum ListRendering {
             let bases = Dictionary(allBases.map { ($0.manifestDigest, $0.reference) }, uniquingKeysWith: { a, _ in a })
             for (a, name) in zip(listing.artifacts, names(listing.artifacts)) {
                 t.add(Format.short(a.key), name, bases[a.baseDigest] ?? Format.short(a.baseDigest), a.dtype,
-                      Format.bytes(a.totalSize), Format.shortAge(a.lastUsedAt), a.pinned ? "pinned" : "")
+                      Format.bytes(a.totalSize), Format.shortAge(a.lastUsedAt), a.pinned ? "pinned" : listing.holds[a.key] != nil ? "held" : "")
             }
             sections.append(t.render(width: width))
         }

@@ -34,13 +34,16 @@ enum RecordJSON {
         ]
     }
 
-    static func artifact(_ a: ArtifactRecord, path: String?) -> JSONObject {
+    /// `hold`: the live hold that lasts longest (``Registry/liveHolds()``), shown as `held_until` and `held_by`.
+    static func artifact(_ a: ArtifactRecord, path: String?, hold: HoldRecord? = nil) -> JSONObject {
         var o: JSONObject = [
             "key": .string(a.key), "path": path.map { .string($0) } ?? .null, "name": .string(Names.artifactLabel(a)),
             "base": .string(a.baseDigest), "dtype": .string(a.dtype), "engine_version": .string(a.engineVersion),
             "size": .int(a.totalSize), "pinned": .bool(a.pinned), "created_at": time(a.createdAt), "last_used_at": time(a.lastUsedAt),
         ]
         o["adapters"] = .array(a.inputs.map { .object(["digest": .string($0.adapterDigest), "weight": .double($0.weight)]) })
+        o["held_until"] = hold.map { time($0.until) } ?? .null
+        o["held_by"] = hold.map { .string($0.holder) } ?? .null
         return o
     }
 }

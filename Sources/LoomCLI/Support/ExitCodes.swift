@@ -1,6 +1,10 @@
 import ArgumentParser
 import Registry
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// loom's exit codes (documented in README "Exit codes").
 enum ExitCodes {
     static let io: Int32 = 1
@@ -16,6 +20,7 @@ enum ExitCodes {
         case .invalid: return invalid
         case .conflict: return conflict
         case .io, .internal: return io
+        case .interrupted: return InterruptHandler.exitStatus(for: InterruptHandler.signal ?? SIGINT)
         }
     }
 }
@@ -25,6 +30,12 @@ func runReporting(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as RegistryError {
+        // Stopped by a signal: whatever the error unwound as (a write wrapped in an I/O error), the
+        // work was abandoned because of it, and the exit status says so (130 SIGINT, 143 SIGTERM).
+        if let signal = InterruptHandler.signal {
+            Terminal.error("loom: interrupted by \(InterruptHandler.signalName(signal)); what was being written was removed")
+            throw ExitCode(InterruptHandler.exitStatus(for: signal))
+        }
         Terminal.error("loom: \(error.message)")
         throw ExitCode(ExitCodes.code(for: error.kind))
     }

@@ -92,6 +92,7 @@ extension Registry {
                 progress.note("waiting for \(lease.holderHost) pid \(lease.holderPID), which is building \(key)")
             }
             waited = true
+            try Self.checkInterrupted()
             usleep(100_000)
             if var hit = try cacheHit(key, catalog: catalog, verify: request.verify, notes: &notes) {
                 hit.waited = true

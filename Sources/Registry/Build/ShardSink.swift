@@ -36,6 +36,7 @@ struct ShardSink {
     /// Appends `bytes` (copied; the caller may reuse them at once).
     mutating func write(_ bytes: UnsafeRawBufferPointer) throws(RegistryError) {
         guard open else { throw .internal("write after commit to \(label)") }
+        try Registry.checkInterrupted()
         var offset = 0
         while offset < bytes.count {
             if buffer == nil { buffer = try pipeline.take(label) }
@@ -73,6 +74,8 @@ struct ShardSink {
         progress.end()
         do {
             return try pipeline.finish()
+        } catch let error as BlobStoreError where error.kind == .interrupted {
+            throw RegistryError(error)
         } catch {
             throw .io("cannot store \(label): \(error)")
         }
@@ -111,6 +114,7 @@ struct ShardSink {
             slots.wait()
             if let failure = lock.withLock({ self.failure }) {
                 slots.signal()
+                if let error = failure as? BlobStoreError, error.kind == .interrupted { throw RegistryError(error) }
                 throw .io("cannot write \(label): \(failure)")
             }
             return lock.withLock {

@@ -149,6 +149,8 @@ package struct GCPlan: Sendable, Equatable {
         package static let unreferenced = "unreferenced, older than grace"
         /// An ingest entry older than the grace period whose writer is not running.
         package static let staleIngest = "abandoned ingest file, older than grace"
+        /// An ingest entry whose writer (the pid in its name) is gone: interrupted or killed, it holds no lease.
+        package static let deadWriterIngest = "abandoned ingest file, its writer is gone"
         /// Why an entry of `ingest/` that loom did not name is left alone.
         package static let foreignIngest = "not a file loom writes (its name is not <pid>-<hex>.part): left alone"
         /// The directory of an artifact evicted in the same run.

@@ -5,8 +5,8 @@ package import Foundation
 /// No I/O: `Registry+GC.swift` gathers the inputs from one catalog snapshot and one listing of the
 /// store, and carries the plan out. The same inputs give the same plan.
 ///
-/// Roots (kept): every blob a base or adapter references (``registeredDigests``); every pinned artifact
-/// and every artifact under a live `build:<key>` lease; with a budget (``maxSize``), the most recently
+/// Roots (kept): every blob a base or adapter references (``registeredDigests``); every pinned artifact,
+/// every artifact with a live hold (``Artifact/held``) and every artifact under a live `build:<key>` lease; with a budget (``maxSize``), the most recently
 /// used other artifacts while the running total of `total_size`, rooted artifacts counted first, fits.
 /// Every other artifact is evicted, least recently used first (once one does not fit, every artifact used
 /// less recently goes too: eviction is strictly LRU). Without a budget no artifact is evicted.
@@ -14,8 +14,10 @@ package import Foundation
 /// Blobs nothing kept references go: at once when an artifact evicted in this run referenced them,
 /// else only when older than ``grace`` (an ingest may have written one and not yet committed its row).
 /// Entries of `ingest/` named as loom names them (``isLoomIngestName(_:)``; others are left alone and
-/// listed in ``GCPlan/skipped``) whose writer is not known to run, `artifacts/<hex>` directories without a
-/// catalog row and `.tmp-*`/`.trash-*` leftovers go when older than ``grace``; directories of evicted
+/// listed in ``GCPlan/skipped``) go at once when the process named in them is gone (``Entry/writerGone``: a
+/// writer holds a lease while it writes, and none is live when anything is swept), else, unless that
+/// process runs, when older than ``grace``; `artifacts/<hex>` directories without a catalog row and
+/// `.tmp-*`/`.trash-*` leftovers go when older than ``grace``; directories of evicted
 /// artifacts go at once. While any lease is live, none of blobs, ingest entries and stray directories
 /// are swept (a writer may be between ingest and commit): the plan says so in ``GCPlan/skipped``.
 /// Dead leases are listed for removal.
@@ -36,14 +38,17 @@ package struct GarbageCollector: Sendable {
         package var pinned: Bool
         /// The digests of its files.
         package var digests: [String]
+        /// Artifacts with a live hold (`loom hold`) are roots too.
+        package var held: Bool
 
         /// An artifact; see each property.
-        package init(key: String, size: Int64, lastUsedAt: Date, pinned: Bool, digests: [String]) {
+        package init(key: String, size: Int64, lastUsedAt: Date, pinned: Bool, digests: [String], held: Bool = false) {
             self.key = key
             self.size = size
             self.lastUsedAt = lastUsedAt
             self.pinned = pinned
             self.digests = digests
+            self.held = held
         }
     }
 
@@ -74,16 +79,20 @@ package struct GarbageCollector: Sendable {
         package var modified: Date
         /// True when the process that wrote it (named in it, `<pid>-….part`) still runs: never garbage.
         package var inUse: Bool
+        /// True when the process named in it (`<pid>-….part`, `rebuild-<pid>-…`) is known not to run on this
+        /// host: its writer was interrupted or killed, so the entry is garbage at once, without grace.
+        package var writerGone: Bool
 
         /// The last path component.
         package var name: String { path.split(separator: "/").last.map(String.init) ?? path }
 
         /// An entry; see each property.
-        package init(path: String, size: Int64, modified: Date, inUse: Bool = false) {
+        package init(path: String, size: Int64, modified: Date, inUse: Bool = false, writerGone: Bool = false) {
             self.path = path
             self.size = size
             self.modified = modified
             self.inUse = inUse
+            self.writerGone = writerGone && !inUse
         }
     }
 
@@ -176,8 +185,9 @@ package struct GarbageCollector: Sendable {
             }
         }
         for file in ingestFiles.sorted(by: { $0.path < $1.path })
-        where file.modified < cutoff && !file.inUse && Self.isLoomIngestName(file.name) {
-            plan.ingest.append(.init(path: file.path, size: file.size, modifiedAt: file.modified, reason: GCPlan.Reason.staleIngest))
+        where (file.writerGone || file.modified < cutoff) && !file.inUse && Self.isLoomIngestName(file.name) {
+            let reason = file.writerGone ? GCPlan.Reason.deadWriterIngest : GCPlan.Reason.staleIngest
+            plan.ingest.append(.init(path: file.path, size: file.size, modifiedAt: file.modified, reason: reason))
         }
         let allKeys = Set(artifacts.map(\.key))
         for entry in artifactEntries where entry.modified < cutoff {
@@ -197,7 +207,7 @@ package struct GarbageCollector: Sendable {
         var total: Int64 = 0
         var candidates: [Artifact] = []
         for artifact in artifacts {
-            if artifact.pinned || liveLeaseNames.contains("build:" + artifact.key) {
+            if artifact.pinned || artifact.held || liveLeaseNames.contains("build:" + artifact.key) {
                 total += artifact.size
             } else {
                 candidates.append(artifact)
@@ -205,7 +215,7 @@ package struct GarbageCollector: Sendable {
         }
         if total > budget {
             plan.skipped.append(
-                .init(subject: "budget", reason: "pinned and leased artifacts alone take \(total) bytes, over the budget of \(budget)"))
+                .init(subject: "budget", reason: "pinned, held and leased artifacts alone take \(total) bytes, over the budget of \(budget)"))
         }
         // Most recently used first; the key breaks ties so the plan does not depend on input order.
         candidates.sort { ($0.lastUsedAt, $1.key) > ($1.lastUsedAt, $0.key) }

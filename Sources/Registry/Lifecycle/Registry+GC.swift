@@ -58,8 +58,11 @@ extension Registry {
             collector.ingestFiles = try ingestEntries()
             collector.artifactEntries = try artifactEntries()
             try catalog.snapshot { snapshot in
+                let held = Set(try snapshot.holds().filter { $0.isLive(at: now) }.map(\.key))
                 collector.artifacts = try snapshot.artifactUsage().map {
-                    .init(key: $0.key, size: $0.totalSize, lastUsedAt: $0.lastUsedAt, pinned: $0.pinned, digests: $0.digests)
+                    .init(
+                        key: $0.key, size: $0.totalSize, lastUsedAt: $0.lastUsedAt, pinned: $0.pinned, digests: $0.digests,
+                        held: held.contains($0.key))
                 }
                 collector.registeredDigests = try snapshot.registeredBlobDigests()
                 collector.leases = try snapshot.leases().map { lease in

@@ -37,15 +37,16 @@ extension Registry {
     }
 
     /// Every entry of `ingest/`: its size (summed over the files inside a rebuild's scratch directory)
-    /// and whether the process named in it still runs.
+    /// and whether the process named in it still runs, or is known to be gone.
     ///
     /// - Throws: ``RegistryError`` `.io` when `ingest/` exists but cannot be read.
     func ingestEntries() throws(RegistryError) -> [GarbageCollector.Entry] {
         do {
             return try blobs.ingestFiles().map { file in
-                .init(
+                let running = Self.ingestWriterIsRunning(file.path)
+                return .init(
                     path: file.path, size: Self.isDirectory(file.path) ? Self.diskUsage(file.path) : file.size,
-                    modified: file.modified, inUse: Self.ingestWriterIsRunning(file.path))
+                    modified: file.modified, inUse: running, writerGone: !running && Self.ingestWriterPID(file.path) != nil)
             }
         } catch {
             throw RegistryError(error)
@@ -55,11 +56,18 @@ extension Registry {
     /// Whether the pid an ingest entry's name starts with (`<pid>-….part`, `rebuild-<pid>-…`) is a running
     /// process on this host. Names without a pid say nothing (false).
     static func ingestWriterIsRunning(_ path: String) -> Bool {
-        let parts = (path.split(separator: "/").last ?? "").split(separator: "-")
-        let pidText = parts.first == "rebuild" ? parts.dropFirst().first : parts.first
-        guard parts.count >= 2, let pidText, let pid = Int32(pidText), pid > 0 else { return false }
+        guard let pid = ingestWriterPID(path) else { return false }
         // EPERM: the process exists but belongs to another user.
         return kill(pid, 0) == 0 || errno == EPERM
+    }
+
+    /// The pid an ingest entry's name starts with (`<pid>-….part`, `rebuild-<pid>-…`, `.trash-gc-<pid>-…`), or nil.
+    static func ingestWriterPID(_ path: String) -> Int32? {
+        var name = path.split(separator: "/").last ?? ""
+        for prefix in ["rebuild-", ".trash-gc-"] where name.hasPrefix(prefix) { name = name.dropFirst(prefix.count) }
+        let parts = name.split(separator: "-")
+        guard parts.count >= 2, let pid = Int32(parts[0]), pid > 0 else { return nil }
+        return pid
     }
 
     /// Whether `path` is a directory (not following a symlink).

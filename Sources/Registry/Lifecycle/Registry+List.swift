@@ -10,6 +10,8 @@ package struct Listing: Sendable {
     /// The aliases of each base name that has any, sorted.
     package var baseAliases: [String: [String]] = [:]
     package var recipes: [RecipeRecord] = []
+    /// The live hold that lasts longest on each held artifact, by key (``Registry/liveHolds()``).
+    package var holds: [String: HoldRecord] = [:]
 }
 
 /// One registered thing, with what `loom show` reports about it.
@@ -30,7 +32,7 @@ extension Registry {
             let aliases = Dictionary(grouping: try catalog.baseAliases(), by: \.name).mapValues { $0.map(\.alias) }
             return Listing(
                 bases: try catalog.bases(), adapters: try catalog.adapters(), artifacts: try catalog.artifacts(),
-                baseAliases: aliases, recipes: try catalog.recipes())
+                baseAliases: aliases, recipes: try catalog.recipes(), holds: try liveHolds())
         } catch {
             throw RegistryError(error)
         }

@@ -9,8 +9,8 @@ extension Registry {
     /// artifact file row resolves to a blob of the recorded size; runs SQLite's integrity and
     /// foreign-key checks; walks the event log's hash chain. Also lists garbage, which is not a finding:
     /// exactly what `loom gc` with its default options would collect now (``GarbageCollector``'s rules,
-    /// default grace: unreferenced blobs and abandoned ingest files older than the grace period, none while
-    /// a lease is live; dead leases). A store that does not exist is clean and is not created. Blobs beside a
+    /// default grace: unreferenced blobs older than the grace period, ingest files whose writer is gone
+    /// (at once), none while a lease is live; dead leases). A store that does not exist is clean and is not created. Blobs beside a
     /// missing or blank catalog (``lostCatalogProblem(_:)``) are an `integrity` finding, and none is listed
     /// as garbage.
     ///

@@ -20,6 +20,8 @@ extension RegistryError {
             self.init(.invalid, e.message)
         case let e as SafetensorsError:
             self.init(.invalid, e.description)
+        case let e as BlobStoreError where e.kind == .interrupted:
+            self.init(.interrupted, e.message)
         case let e as BlobStoreError:
             self.init(e.kind == .digestMismatch || e.kind == .sizeMismatch ? .invalid : .io, e.message)
         default:

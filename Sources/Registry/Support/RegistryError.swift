@@ -13,6 +13,8 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
         case conflict
         /// The file system or the catalog failed.
         case io = "I/O error"
+        /// The process was asked to stop (SIGINT, SIGTERM) and gave up: what it had begun was removed.
+        case interrupted
         /// A broken invariant inside loom (a bug).
         case `internal` = "internal error"
     }
@@ -48,6 +50,7 @@ public struct RegistryError: Error, Sendable, Equatable, CustomStringConvertible
     static func invalid(_ message: String) -> RegistryError { RegistryError(.invalid, message) }
     static func conflict(_ message: String) -> RegistryError { RegistryError(.conflict, message) }
     static func io(_ message: String) -> RegistryError { RegistryError(.io, message) }
+    static func interrupted(_ message: String) -> RegistryError { RegistryError(.interrupted, message) }
     static func `internal`(_ message: String) -> RegistryError {
         assertionFailure(message)
         return RegistryError(.internal, message)
