@@ -138,7 +138,11 @@ extension Registry {
                 let path = try Materializer(registry: self).materialize(key, files: entries)
                 return BuildResult(path: path, artifact: artifact, cached: true, waited: false, notes: checkedNotes)
             case .missing:
-                try catalog.deleteArtifact(key: key.description, reason: "blobs missing; rebuilding")
+                do {
+                    try catalog.deleteArtifact(key: key.description, reason: "blobs missing; rebuilding")
+                } catch let error as CatalogError where error.kind == .notFound {
+                    // gc evicted it between the touch and here (its blobs went with it): rebuild all the same.
+                }
                 return nil
             case .corrupt(let note):
                 notes.append(note)
