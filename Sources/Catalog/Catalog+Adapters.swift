@@ -85,23 +85,26 @@ extension Catalog {
             guard let adapter = try snapshot.adapter(name: name, version: version) else {
                 throw try Self.notFound("adapter", name: name, version: version, snapshot)
             }
-            if !force {
-                let latest = try snapshot.adapter(name: name, version: nil)?.version
-                let users = try snapshot.recipes().filter { recipe in
-                    recipe.content.adapters.contains {
-                        $0.adapterName == name && ($0.adapterVersion ?? latest) == adapter.version
-                    }
-                }
-                if !users.isEmpty {
-                    let list = users.map { "\"\($0.name)\"" }.joined(separator: ", ")
-                    throw CatalogError.conflict(
-                        "adapter \"\(adapter.reference)\" is used by recipe\(users.count == 1 ? "" : "s") \(list); "
-                            + "change or remove \(users.count == 1 ? "it" : "them") first, or pass --force")
-                }
-            }
+            if !force { try Self.refuseIfRecipesUse(adapter, snapshot) }
             try deleteAdapterRow(adapter, reason: nil, in: db)
             return Removal(bases: [], adapters: [adapter])
         }
+    }
+
+    /// Throws `.conflict` naming the recipes that build with `adapter` now: they name `NAME@V`, or `NAME`
+    /// while V is the latest version.
+    static func refuseIfRecipesUse(_ adapter: AdapterRecord, _ snapshot: CatalogSnapshot) throws {
+        let latest = try snapshot.adapter(name: adapter.name, version: nil)?.version
+        let users = try snapshot.recipes().filter { recipe in
+            recipe.content.adapters.contains {
+                $0.adapterName == adapter.name && ($0.adapterVersion ?? latest) == adapter.version
+            }
+        }
+        guard !users.isEmpty else { return }
+        let list = users.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        throw CatalogError.conflict(
+            "adapter \"\(adapter.reference)\" is used by recipe\(users.count == 1 ? "" : "s") \(list); "
+                + "change or remove \(users.count == 1 ? "it" : "them") first, or pass --force")
     }
 
     /// Deletes one adapter row (its files cascade) and appends its `adapter.rm` event.

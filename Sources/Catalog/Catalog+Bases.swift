@@ -87,11 +87,13 @@ extension Catalog {
     ///
     /// - Parameter cascade: also remove the adapters registered against this version (each with
     ///   an `adapter.rm` event).
+    /// - Parameter force: cascade even to adapters that recipes build with now.
     /// - Warning: with `cascade`, every adapter of that base version is removed too.
     /// - Returns: what was removed.
     /// - Throws: ``CatalogError`` `.notFound` when there is no such version; `.conflict` naming
-    ///   the adapters (`name@version`) that still use it when `cascade` is false.
-    package func removeBase(name: String, version: Int? = nil, cascade: Bool = false) throws -> Removal {
+    ///   the adapters (`name@version`) that still use it when `cascade` is false, or the recipes that
+    ///   build with one of them when `force` is false.
+    package func removeBase(name: String, version: Int? = nil, cascade: Bool = false, force: Bool = false) throws -> Removal {
         try write { db in
             let snapshot = CatalogSnapshot(db: db)
             guard let base = try snapshot.base(name: name, version: version) else {
@@ -103,6 +105,9 @@ extension Catalog {
                 throw CatalogError.conflict(
                     "base \"\(base.reference)\" is used by adapter\(dependents.count == 1 ? "" : "s") \(list); "
                         + "remove \(dependents.count == 1 ? "it" : "them") first or cascade")
+            }
+            if !force {
+                for adapter in dependents { try Self.refuseIfRecipesUse(adapter, snapshot) }
             }
             var removal = Removal()
             for adapter in dependents {

@@ -150,6 +150,17 @@ import Testing
         }
     }
 
+    /// `rm base --cascade` would remove the adapters a recipe builds with: refused the same way unless forced.
+    @Test func cascadingToAnAdapterThatRecipesUseIsRefusedUnlessForced() throws {
+        _ = try addRecipe([("sql", 1)])
+        expectRegistryError(.conflict, mentioning: ["sql@1", "recipe \"sql-prod\"", "--force"]) {
+            _ = try harness.registry.remove(.base, Reference(name: "llama-tiny"), cascade: true)
+        }
+        #expect(try harness.registry.list().bases.map(\.reference) == ["llama-tiny@1"])
+        let removal = try harness.registry.remove(.base, Reference(name: "llama-tiny"), cascade: true, force: true)
+        #expect(removal.bases.map(\.reference) == ["llama-tiny@1"] && removal.adapters.map(\.reference).contains("sql@1"))
+    }
+
     /// `--replace` without `--combine` keeps the stored combination; giving one changes it.
     @Test func replacingKeepsTheCombinationUnlessGiven() throws {
         let prune = try CombineOptions(method: .magnitudePrune, density: 0.4)

@@ -11,7 +11,7 @@ struct RemoveCommand: ParsableCommand {
         discussion: """
             Artifacts built from it stay: they name their inputs by digest. A base that adapters still use is \
             refused unless --cascade removes those adapters too. An adapter version that recipes build with \
-            now is refused, naming them, unless --force; such a recipe no longer builds, but pin, unpin, \
+            now (directly, or through --cascade) is refused, naming them, unless --force; such a recipe no longer builds, but pin, unpin, \
             audit and show of it still find the newest pinned (else newest) artifact it built. A removed NAME@VERSION is never \
             given again: the next registration of NAME gets the next number.
 
@@ -30,7 +30,7 @@ struct RemoveCommand: ParsableCommand {
     @Flag(help: "Removing a base also removes the adapters registered on it.")
     var cascade = false
 
-    @Flag(help: "Remove an adapter even when recipes use it.")
+    @Flag(help: "Remove an adapter (or cascade to one) even when recipes use it.")
     var force = false
 
     @Flag(help: "Print what was removed as JSON.")

@@ -11,7 +11,8 @@ extension Registry {
     ///
     /// Rows only: blobs are left for gc, and artifacts built from it stay (they name inputs by digest).
     /// A base that adapters still reference is refused unless `cascade` removes those adapters too; an
-    /// adapter version that recipes build with now is refused unless `force` (their artifacts stay
+    /// adapter version that recipes build with now (also one that `cascade` would remove) is refused
+    /// unless `force` (their artifacts stay
     /// reachable by the recipe's name, see ``setPinned(_:_:progress:)``).
     /// - Throws: ``RegistryError`` `.notFound`, or `.conflict` naming the referencing adapters or recipes.
     package func remove(
@@ -21,7 +22,7 @@ extension Registry {
         let removal: Removal
         do {
             switch kind {
-            case .base: removal = try catalog.removeBase(name: reference.name, version: reference.version, cascade: cascade)
+            case .base: removal = try catalog.removeBase(name: reference.name, version: reference.version, cascade: cascade, force: force)
             case .adapter: removal = try catalog.removeAdapter(name: reference.name, version: reference.version, force: force)
             }
         } catch {
