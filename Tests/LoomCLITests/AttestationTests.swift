@@ -65,6 +65,18 @@ import Registry
         try s.verify().succeeded()
     }
 
+    /// The natural flow on a serving host: `loom pull` the artifact, then check it against the envelope.
+    /// The pull's own marker (`.loom/pull.json`) is not an artifact file; anything else extra still fails.
+    @Test func aPulledArtifactVerifies() throws {
+        let s = try Signed()
+        let pulled = s.store.directory.file("served")
+        try s.store.ok("pull", "llama-qv", pulled)
+        try s.verify(["--artifact", pulled]).succeeded()
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: pulled + "/.loom/extra.json"))
+        let extra = try s.verify(["--artifact", pulled])
+        #expect(extra.status == 3 && extra.stderr.contains(".loom/extra.json"), "\(extra)")
+    }
+
     @Test func aChangedPayloadFails() throws {
         let s = try Signed()
         var envelope = try #require(try JSONParser().parse(try String(contentsOfFile: s.envelope, encoding: .utf8)).objectValue)

@@ -144,7 +144,8 @@ package enum Attestation {
             }
             seen.insert(subject.name)
         }
-        for extra in regularFiles(under: directory).sorted() where !seen.contains(extra) {
+        // A directory written by `loom pull` holds its marker beside the artifact's files.
+        for extra in regularFiles(under: directory).sorted() where !seen.contains(extra) && extra != Registry.pullMarker {
             throw .invalid("\(directory)/\(extra) is not a subject of the attestation")
         }
     }

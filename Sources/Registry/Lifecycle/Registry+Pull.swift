@@ -77,11 +77,10 @@ extension Registry {
         return report
     }
 
-    /// `path` made absolute against the current directory, without a trailing slash.
+    /// `path` made absolute against the current directory, with `.` and `..` resolved and no trailing slash.
     static func absolute(_ path: String) -> String {
-        var out = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        while out.count > 1 && out.hasSuffix("/") { out.removeLast() }
-        return out
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        return URL(fileURLWithPath: absolute).standardizedFileURL.path
     }
 
     /// A manifest path that stays inside the directory: relative, without `.`, `..` or empty components.
