@@ -48,30 +48,30 @@ public enum Conversion {
 
     /// A whole stored tensor as doubles (exact).
     public static func toDouble(_ source: UnsafeRawBufferPointer, dtype: String) throws(MergeError) -> [Double] {
-        guard let size = byteSize(dtype) else { throw .unsupported("cannot read dtype \(dtype) as floating-point values") }
-        let n = source.count / size
-        var out = [Double](repeating: 0, count: n)
-        var failure: MergeError?
-        out.withUnsafeMutableBufferPointer { buffer in
-            do throws(MergeError) {
-                try convert(source, dtype: dtype, elements: 0..<n, into: buffer)
-            } catch {
-                failure = error
-            }
+        try whole(source, dtype: dtype) { (buffer: UnsafeMutableBufferPointer<Double>, n) throws(MergeError) in
+            try convert(source, dtype: dtype, elements: 0..<n, into: buffer)
         }
-        if let failure { throw failure }
-        return out
     }
 
     /// A whole stored tensor as floats.
     public static func toFloat(_ source: UnsafeRawBufferPointer, dtype: String) throws(MergeError) -> [Float] {
+        try whole(source, dtype: dtype) { (buffer: UnsafeMutableBufferPointer<Float>, n) throws(MergeError) in
+            try convert(source, dtype: dtype, elements: 0..<n, into: buffer)
+        }
+    }
+
+    /// An array of every element of `source`, filled by `fill(buffer, count)`.
+    private static func whole<T: BinaryFloatingPoint>(
+        _ source: UnsafeRawBufferPointer, dtype: String,
+        fill: (UnsafeMutableBufferPointer<T>, Int) throws(MergeError) -> Void
+    ) throws(MergeError) -> [T] {
         guard let size = byteSize(dtype) else { throw .unsupported("cannot read dtype \(dtype) as floating-point values") }
         let n = source.count / size
-        var out = [Float](repeating: 0, count: n)
+        var out = [T](repeating: 0, count: n)
         var failure: MergeError?
         out.withUnsafeMutableBufferPointer { buffer in
             do throws(MergeError) {
-                try convert(source, dtype: dtype, elements: 0..<n, into: buffer)
+                try fill(buffer, n)
             } catch {
                 failure = error
             }
