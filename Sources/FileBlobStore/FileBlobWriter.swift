@@ -3,10 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import BlobStore
 import LoomFaults
 
-/// A streaming ingest: bytes go into a private temporary file in `ingest/` and are hashed as they
-/// come; ``commit(expecting:size:)`` checks them and makes them a blob.
+/// The file store's ``BlobWriter``: bytes go into a private temporary file in `ingest/` and are hashed
+/// as they come; ``commit(expecting:size:)`` checks them and makes them a blob.
 ///
 /// Owned by one caller and not thread-safe (hand it between threads only with your own
 /// synchronization). Large writes are hashed on a helper thread while the calling thread writes
@@ -19,7 +20,7 @@ import LoomFaults
 /// ## Topics
 /// - ``write(_:)-(UnsafeRawBufferPointer)``, ``write(_:)-([UInt8])``, ``bytesWritten``
 /// - ``commit(expecting:size:)``, ``abort()``
-public final class BlobWriter {
+public final class FileBlobWriter: BlobWriter {
     /// Bytes per write and per hash job: large enough to amortize a syscall and a thread hop.
     static let chunkSize = 8 << 20
     /// How many chunks the hash may lag behind the writes.
@@ -77,11 +78,6 @@ public final class BlobWriter {
         }
     }
 
-    /// Appends `bytes`; see ``write(_:)-(UnsafeRawBufferPointer)``.
-    public func write(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try write($0) }
-    }
-
     /// Checks the bytes and makes them a blob: writes what is buffered, compares the size and digest
     /// (when given), makes the file read-only (0444, or fewer readers for a copy of a less readable
     /// file), fsyncs it, renames it to its blob name and fsyncs the
@@ -93,7 +89,7 @@ public final class BlobWriter {
     ///   the temporary file is removed), `io` when a system call fails (if only the final directory
     ///   fsync fails, the blob is already visible), `interrupted` once ``Interruption`` was requested
     ///   (the temporary file is removed), `invalid` after commit or abort.
-    public func commit(expecting expected: Digest? = nil, size expectedSize: Int64? = nil) throws -> IngestResult {
+    public func commit(expecting expected: Digest?, size expectedSize: Int64?) throws -> IngestResult {
         try checkOpen("commit")
         return try failing {
             try Interruption.check()
