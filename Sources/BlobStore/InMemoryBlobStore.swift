@@ -80,7 +80,8 @@ public final class InMemoryBlobWriter: BlobWriter {
     private let store: InMemoryBlobStore
     private var bytes: [UInt8] = []
     private var hasher = DigestHasher()
-    private var state = "open"
+    private enum State: String { case open, committed, aborted }
+    private var state = State.open
 
     init(store: InMemoryBlobStore) {
         self.store = store
@@ -104,7 +105,7 @@ public final class InMemoryBlobWriter: BlobWriter {
         let size = bytesWritten
         let taken = bytes
         abort()
-        state = "committed"
+        state = .committed
         try Interruption.check()
         if let expectedSize, expectedSize != size {
             throw BlobStoreError(.sizeMismatch, "ingest: size mismatch: expected \(expectedSize) bytes, got \(size) (content \(digest))")
@@ -117,14 +118,14 @@ public final class InMemoryBlobWriter: BlobWriter {
     }
 
     public func abort() {
-        guard state == "open" else { return }
-        state = "aborted"
+        guard state == .open else { return }
+        state = .aborted
         bytes = []
     }
 
     private func checkOpen(_ operation: String) throws {
-        guard state == "open" else {
-            throw BlobStoreError(.invalid, "ingest: \(operation) on a writer already \(state)")
+        guard state == .open else {
+            throw BlobStoreError(.invalid, "ingest: \(operation) on a writer already \(state.rawValue)")
         }
     }
 }

@@ -35,7 +35,9 @@ public final class Registry: Sendable {
     /// A registry over the store at `root`, normalized by ``storeRoot(_:)``, whose blobs `blobs` holds.
     ///
     /// Opens nothing yet: the catalog is opened on first use. Construct through the composition root
-    /// (`StoreBackends.registry`), which picks the blob store for `root`.
+    /// (`StoreBackends.registry`), which picks the blob store for `root`. The store's local files must
+    /// live under `root` (its ``LocalBlobAccess/root`` is `root`): artifact directories link to them by
+    /// relative paths.
     /// - Throws: ``RegistryError`` (`.invalid`) as ``storeRoot(_:)``.
     /// - Parameter storeCreated: told the store's path when a write creates it (the CLI says where, on stderr).
     package init(
