@@ -3,9 +3,12 @@
 //
 // Imports go one way (DESIGN.md "Modules"):
 //   LoomJSON ← Safetensors ← Merge ─┐
-//   LoomJSON ← Catalog ─────────────┼─→ Registry ← LoomCLI ← loom
-//   BlobStore ──────────────────────┘
+//   LoomJSON ← Catalog ─────────────┼─→ Registry ← LoomBackends ← LoomCLI ← loom
+//   BlobStore ──────────────────────┘                │
+//   BlobStore ← FileBlobStore ←──────────────────────┘
 // Safetensors, BlobStore, Catalog and Merge never import each other, except Merge → Safetensors.
+// Registry sees blob stores only through BlobStore's protocols; LoomBackends (the composition root)
+// is the one module that names a backend.
 import PackageDescription
 
 // Every Swift target gets the same strictness (style.md rule 4).
@@ -42,12 +45,15 @@ let package = Package(
 
         // MARK: - Storage
 
-        /** Content-addressed files: ingest (hash while writing, fsync, rename), open, verify, delete. */
+        /** Blob-store protocols (no file paths), digests, the hashing code, shared values, the in-memory store. */
         .target(
             name: "BlobStore",
-            dependencies: ["LoomFaults", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictness
         ),
+
+        /** The file-system blob store: ingest (hash while writing, fsync, rename), its on-disk layout, local files. */
+        .target(name: "FileBlobStore", dependencies: ["BlobStore", "LoomFaults"], swiftSettings: strictness),
 
         /** The catalog's schema: numbered SQL files, embedded at build time so a copied-alone binary works. */
         .target(
@@ -110,11 +116,18 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        /** The composition root: builds a Registry over the chosen backends (the only module naming one). */
+        .target(
+            name: "LoomBackends",
+            dependencies: ["Registry", "BlobStore", "FileBlobStore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictness
+        ),
+
         /** argument-parser commands and table/JSON rendering; each command calls Registry once. */
         .target(
             name: "LoomCLI",
             dependencies: [
-                "Registry", "Catalog", "LoomJSON",
+                "Registry", "LoomBackends", "Catalog", "LoomJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "loom-bench",
             dependencies: [
-                "LoomJSON", "Safetensors", "Catalog", "BlobStore",
+                "LoomJSON", "Safetensors", "Catalog", "BlobStore", "LoomBackends",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,16 +158,16 @@ let package = Package(
 
         // MARK: - Tests
 
-        /** Test support: temporary stores, fixture locations, tensor comparison, the fuzz entry points. */
+        /** Test support: temporary stores, fixture locations, tensor comparison, the fuzz entry points, conformance suites. */
         .target(
             name: "LoomTesting",
-            dependencies: ["LoomJSON", "Safetensors", "Merge"],
+            dependencies: ["LoomJSON", "Safetensors", "Merge", "BlobStore"],
             swiftSettings: strictness
         ),
 
         .testTarget(name: "LoomJSONTests", dependencies: ["LoomJSON"], swiftSettings: strictness),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "LoomJSON", "LoomTesting"], swiftSettings: strictness),
-        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "LoomTesting"], swiftSettings: strictness),
+        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "FileBlobStore", "LoomTesting"], swiftSettings: strictness),
         .testTarget(
             name: "CatalogTests",
             dependencies: [
@@ -169,7 +182,7 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: [
-                "Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
+                "Registry", "LoomBackends", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
                 // Raw SQL and an independent sha256: to tamper with a store as an attacker would and check audit's
                 // digests, and to plant leases of other (dead) processes for gc.
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,14 +1,14 @@
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #elseif canImport(Darwin)
-import Darwin
+package import Darwin
 #endif
 
 /// What `stat` says about a blob file: read without touching its bytes, and changed when the file is
 /// rewritten in place (mtime) or replaced by another file (inode).
 ///
 /// A cheap integrity hint, not a proof: bit rot or a writer that restores the mtime leaves it unchanged;
-/// only rehashing (``FileSystemBlobStore/check(_:size:isCancelled:)``) proves the bytes.
+/// only rehashing (``LocalBlobAccess/check(_:size:isCancelled:)``) proves the bytes.
 public struct BlobFileStatus: Hashable, Sendable {
     /// The file's size in bytes.
     public let size: Int64
@@ -24,7 +24,7 @@ public struct BlobFileStatus: Hashable, Sendable {
         self.inode = inode
     }
 
-    init(_ info: stat) {
+    package init(_ info: stat) {
         #if canImport(Darwin)
         let time = info.st_mtimespec
         #else
@@ -36,10 +36,16 @@ public struct BlobFileStatus: Hashable, Sendable {
     }
 }
 
-/// The result of rehashing one blob with ``FileSystemBlobStore/check(_:size:isCancelled:)``.
+/// The result of rehashing one blob with ``LocalBlobAccess/check(_:size:isCancelled:)``.
 public struct BlobCheck: Hashable, Sendable {
     /// Whether the file matches its name (and size).
     public let outcome: VerifyOutcome
     /// The status of the file that was hashed (taken from its open descriptor); nil when it is missing.
     public let status: BlobFileStatus?
+
+    /// A check result; checks nothing.
+    public init(outcome: VerifyOutcome, status: BlobFileStatus?) {
+        self.outcome = outcome
+        self.status = status
+    }
 }

@@ -1,39 +1,43 @@
 /// Puts bytes into the store under their digest.
 ///
-/// Every ingest writes into its own temporary file and makes the blob visible with one atomic
-/// rename after its bytes are written, fsynced and checked; a failed or abandoned ingest leaves
-/// nothing under `blobs/`. Ingests of the same bytes may run concurrently, in threads or
-/// processes: all succeed, one commits the file, the others report `existed`.
+/// Every write is private until its commit checks it and makes the blob visible in one atomic step; a
+/// failed or abandoned write leaves nothing. Writes of the same bytes may run concurrently, in threads or
+/// processes: all succeed, one commits the blob, the others report `existed`.
 /// Implementations are safe to call from any thread.
 public protocol BlobIngester: Sendable {
-    /// Copies the file at `path` into the store, hashing while copying (one pass over the source).
-    ///
-    /// The digest always names the bytes actually stored, even if the source changes meanwhile.
-    /// When `expecting` names a blob that already exists, the source is only hashed (nothing is
-    /// copied) and the result says `existed`. `progress` is called on the calling thread with the
-    /// number of bytes done so far, after each chunk.
-    /// - Throws: ``BlobStoreError``: `digestMismatch` when the bytes do not hash to `expecting`
-    ///   (nothing is left behind), `notFound` when `path` does not exist, `invalid` for a directory,
-    ///   `io` on a failed system call (`errno` is `ENOSPC` for a full disk) or when the source shrinks
-    ///   during the copy. The message names the source.
-    func ingest(contentsOf path: String, expecting: Digest?, progress: ((Int64) -> Void)?) throws -> IngestResult
-
-    /// Puts `bytes` into the store.
-    /// - Throws: ``BlobStoreError`` as ``ingest(contentsOf:expecting:progress:)``.
-    func ingest(bytes: some Collection<UInt8>, expecting: Digest?) throws -> IngestResult
+    /// The store's streaming writer.
+    associatedtype Writer: BlobWriter
 
     /// Starts a streaming ingest. The caller owns the writer and must end it with
-    /// ``BlobWriter/commit(expecting:size:)`` or ``BlobWriter/abort()``.
-    /// - Throws: ``BlobStoreError`` of kind `io` when the temporary file cannot be created.
-    func makeWriter() throws -> BlobWriter
+    /// ``BlobWriter/commit(expecting:size:)`` or ``BlobWriter/abort()``; dropping it aborts it.
+    /// - Throws: ``BlobStoreError`` of kind `io` when the store cannot take a write.
+    func makeWriter() throws -> Writer
+
+    /// Puts `bytes` into the store. When `expecting` names a blob that already exists, the bytes are only
+    /// hashed and the result says `existed`.
+    /// - Throws: ``BlobStoreError``: `digestMismatch` when the bytes do not hash to `expecting` (nothing
+    ///   is stored), `io` when the store fails.
+    func ingest(bytes: some Collection<UInt8>, expecting: Digest?) throws -> IngestResult
+}
+
+extension BlobIngester where Self: BlobReader {
+    /// ``ingest(bytes:expecting:)`` through a writer: what a store without a faster path does.
+    public func ingest(bytes: some Collection<UInt8>, expecting expected: Digest?) throws -> IngestResult {
+        if let expected, contains(expected) {
+            let digest = Digest(hashing: bytes)
+            guard digest == expected else {
+                throw BlobStoreError(.digestMismatch, "ingest: digest mismatch: expected \(expected), got \(digest)")
+            }
+            return IngestResult(digest: digest, size: Int64(bytes.count), existed: true)
+        }
+        let writer = try makeWriter()
+        let wrote: Void? = try bytes.withContiguousStorageIfAvailable { try writer.write(UnsafeRawBufferPointer($0)) }
+        if wrote == nil { try writer.write(Array(bytes)) }
+        return try writer.commit(expecting: expected)
+    }
 }
 
 extension BlobIngester {
-    /// ``ingest(contentsOf:expecting:progress:)`` without an expected digest or progress.
-    public func ingest(contentsOf path: String) throws -> IngestResult {
-        try ingest(contentsOf: path, expecting: nil, progress: nil)
-    }
-
     /// ``ingest(bytes:expecting:)`` without an expected digest.
     public func ingest(bytes: some Collection<UInt8>) throws -> IngestResult {
         try ingest(bytes: bytes, expecting: nil)

@@ -37,7 +37,7 @@ public struct BlobStoreError: Error, Sendable, CustomStringConvertible {
     /// The errno of the failed system call, for ``Kind/io`` (`ENOSPC` for a full disk).
     public let errno: Int32?
 
-    init(_ kind: Kind, _ message: String, errno: Int32? = nil) {
+    package init(_ kind: Kind, _ message: String, errno: Int32? = nil) {
         self.kind = kind
         self.message = message
         self.errno = errno
@@ -45,18 +45,18 @@ public struct BlobStoreError: Error, Sendable, CustomStringConvertible {
 
     /// An ``Kind/io`` error for `operation` on `path` that failed with `code`
     /// ("write <path>: No space left on device (errno 28)").
-    static func system(_ operation: String, _ path: String, errno code: Int32) -> BlobStoreError {
+    package static func system(_ operation: String, _ path: String, errno code: Int32) -> BlobStoreError {
         let text = String(cString: strerror(code))
         return BlobStoreError(.io, "\(operation) \(path): \(text) (errno \(code))", errno: code)
     }
 
     /// ``system(_:_:errno:)`` with the calling thread's current `errno`.
-    static func lastSystemError(_ operation: String, _ path: String) -> BlobStoreError {
+    package static func lastSystemError(_ operation: String, _ path: String) -> BlobStoreError {
         system(operation, path, errno: currentErrno())
     }
 
     /// The same error with `context` put in front of the message ("ingest of /src/model.bin: …").
-    func prefixed(_ context: String) -> BlobStoreError {
+    package func prefixed(_ context: String) -> BlobStoreError {
         BlobStoreError(kind, "\(context): \(message)", errno: errno)
     }
 
@@ -64,7 +64,7 @@ public struct BlobStoreError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The calling thread's errno (the `errno` member name shadows the C variable inside the error type).
-func currentErrno() -> Int32 {
+package func currentErrno() -> Int32 {
     #if canImport(Glibc)
     return Glibc.errno
     #else

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+package import Glibc
 #elseif canImport(Darwin)
-import Darwin
+package import Darwin
 #endif
 
 /// Which file a path named when it was checked: its device and inode numbers.
@@ -19,7 +19,7 @@ public struct FileIdentity: Hashable, Sendable {
     }
 
     /// The identity `status` (from `stat`, `lstat` or `fstat`) describes.
-    init(_ status: stat) {
+    package init(_ status: stat) {
         self.init(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
     }
 }

@@ -7,20 +7,23 @@ import Dispatch
 /// One owner, not thread-safe. The owner must keep each enqueued chunk's bytes valid and unchanged
 /// until the job is known to be done: ``waitOldest()`` returns after the oldest pending job, and
 /// ``drain()`` after all of them. Deadlock-free by construction: the helper never waits for the owner.
-final class HashPipeline {
+package final class HashPipeline {
     /// Chunks smaller than this are hashed on the owner's thread when nothing is pending (a thread
     /// hop costs more than hashing them).
-    static let inlineLimit = 256 << 10
+    package static let inlineLimit = 256 << 10
 
     /// The number of enqueued chunks not yet waited for.
-    private(set) var pending = 0
+    package private(set) var pending = 0
 
     private let queue = DispatchQueue(label: "loom.blobstore.hash")
     private let done = DispatchSemaphore(value: 0)
     private let state = State()
 
+    /// An idle pipeline with nothing hashed.
+    package init() {}
+
     /// Hashes `bytes` after every chunk enqueued before it.
-    func enqueue(_ bytes: UnsafeRawBufferPointer) {
+    package func enqueue(_ bytes: UnsafeRawBufferPointer) {
         if pending == 0 && bytes.count < Self.inlineLimit {
             state.sha.update(bufferPointer: bytes)
             return
@@ -36,19 +39,19 @@ final class HashPipeline {
     }
 
     /// Waits until the oldest pending chunk is hashed (its bytes are then free).
-    func waitOldest() {
+    package func waitOldest() {
         precondition(pending > 0, "HashPipeline: nothing pending")
         done.wait()
         pending -= 1
     }
 
     /// Waits until every enqueued chunk is hashed. Idempotent.
-    func drain() {
+    package func drain() {
         while pending > 0 { waitOldest() }
     }
 
     /// The digest of all chunks. Call once, after ``drain()``.
-    func finalize() -> Digest {
+    package func finalize() -> Digest {
         precondition(pending == 0, "HashPipeline: finalize with chunks pending")
         return Digest(state.sha.finalize())
     }

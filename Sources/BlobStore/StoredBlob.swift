@@ -4,12 +4,19 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// A blob file found by walking `blobs/` (``BlobManager/allBlobs()``).
+/// A committed blob as a store lists it (``BlobManager/allBlobs()``).
 public struct StoredBlob: Hashable, Sendable {
     /// The digest its file name says (not rehashed: use ``BlobManager/verify(_:size:)`` for that).
     public let digest: Digest
-    /// The file's size in bytes.
+    /// Its size in bytes.
     public let size: Int64
-    /// The file's modification time (when it was committed), for garbage-collection grace periods.
+    /// When it was committed (a file's modification time), for garbage-collection grace periods.
     public let modified: Date
+
+    /// A listing entry; checks nothing.
+    public init(digest: Digest, size: Int64, modified: Date) {
+        self.digest = digest
+        self.size = size
+        self.modified = modified
+    }
 }

@@ -7,7 +7,9 @@ package import Logging
 ///
 /// The only module that sees the blob store, the catalog and the merge engine together. A store is
 /// a directory (DESIGN.md "On disk"); it is created on the first write, and read-only operations on a
-/// store that does not exist yet see an empty store and create nothing.
+/// store that does not exist yet see an empty store and create nothing. Blobs are reached only through
+/// the BlobStore protocols (``BlobStorage`` plus the local-file capability); which backend serves them is
+/// decided by the composition root (`LoomBackends.StoreBackends`), never here.
 ///
 /// Thread safety: a `Registry` may be used from several threads, and several processes may use the
 /// same store at once (the catalog serialises writers; blobs are immutable and content-addressed).
@@ -22,22 +24,37 @@ package import Logging
 public final class Registry: Sendable {
     /// Absolute path of the store root.
     public let root: String
-    package let blobs: FileSystemBlobStore
+    /// The blob store, owned by this registry for its lifetime; shared by every thread using it.
+    package let blobs: any LocalBlobStore
     package let logger: Logger
     let clock: @Sendable () -> Date
     /// Called once, with ``root``, when a write creates the store's catalog (the store did not exist).
     let storeCreated: (@Sendable (String) -> Void)?
     private let catalogBox = CatalogBox()
 
-    /// A registry over the store at `root` (relative paths resolve against the current directory).
+    /// A registry over the store at `root`, normalized by ``storeRoot(_:)``, whose blobs `blobs` holds.
     ///
-    /// Opens nothing yet: the catalog is opened on first use.
-    /// - Throws: ``RegistryError`` (`.invalid`) when `root` is empty, or exists and is not a directory.
+    /// Opens nothing yet: the catalog is opened on first use. Construct through the composition root
+    /// (`StoreBackends.registry`), which picks the blob store for `root`. The store's local files must
+    /// live under `root` (its ``LocalBlobAccess/root`` is `root`): artifact directories link to them by
+    /// relative paths.
+    /// - Throws: ``RegistryError`` (`.invalid`) as ``storeRoot(_:)``.
     /// - Parameter storeCreated: told the store's path when a write creates it (the CLI says where, on stderr).
     package init(
-        root: String, logger: Logger = Logger(label: "loom"), clock: @escaping @Sendable () -> Date = Date.init,
-        storeCreated: (@Sendable (String) -> Void)? = nil
+        root: String, blobs: any LocalBlobStore, logger: Logger = Logger(label: "loom"),
+        clock: @escaping @Sendable () -> Date = Date.init, storeCreated: (@Sendable (String) -> Void)? = nil
     ) throws(RegistryError) {
+        self.root = try Self.storeRoot(root)
+        self.blobs = blobs
+        self.logger = logger
+        self.clock = clock
+        self.storeCreated = storeCreated
+    }
+
+    /// The absolute, normalized form of a store path (relative paths resolve against the current
+    /// directory). Pure apart from one `stat`.
+    /// - Throws: ``RegistryError`` (`.invalid`) when `root` is empty, or exists and is not a directory.
+    package static func storeRoot(_ root: String) throws(RegistryError) -> String {
         // An empty path would silently make the current directory the store.
         guard !root.isEmpty else { throw .invalid("the store path is empty") }
         let absolute = root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
@@ -46,15 +63,7 @@ public final class Registry: Sendable {
         if FileManager.default.fileExists(atPath: normalized, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw .invalid("store \(normalized) exists and is not a directory")
         }
-        self.root = normalized
-        self.logger = logger
-        self.clock = clock
-        self.storeCreated = storeCreated
-        do {
-            blobs = try FileSystemBlobStore(root: normalized)
-        } catch {
-            throw .io("cannot use store \(normalized): \(error)")
-        }
+        return normalized
     }
 
     /// Whether the store exists (its catalog does); read-only operations on a missing one create nothing.

@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import LoomJSON
 import Logging
+import LoomBackends
 
 /// What the bench does to a loom store directly, through the Catalog and BlobStore APIs, between timed
 /// runs: drop built artifacts so that the next build is cold, and seed a copy of a store with
@@ -20,7 +21,7 @@ enum StoreFixture {
     @discardableResult
     static func removeArtifacts(store root: String) throws -> Int {
         guard let catalog = try open(root) else { return 0 }
-        let blobs = try FileSystemBlobStore(root: root)
+        let blobs = try StoreBackends.blobStore(root: root)
         let fm = FileManager.default
         var removed = 0
         for artifact in try catalog.artifacts() {

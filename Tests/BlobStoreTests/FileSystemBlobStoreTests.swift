@@ -1,4 +1,5 @@
 import BlobStore
+import FileBlobStore
 import Crypto
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import BlobStore
+import FileBlobStore
 import Foundation
 
 /// A fresh directory under the system temporary directory, removed (with everything in it) on deinit.
@@ -62,12 +63,14 @@ func names(in directory: String) -> [String] {
 /// The store kinds every conformance case runs against.
 enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
     case fileSystem
+    case inMemory
 
     var description: String { rawValue }
 
-    func makeStore(in directory: TemporaryDirectory) throws -> any BlobStore {
+    func makeStore(in directory: TemporaryDirectory) throws -> any BlobStorage {
         switch self {
         case .fileSystem: try FileSystemBlobStore(root: directory.path + "/store")
+        case .inMemory: InMemoryBlobStore()
         }
     }
 }

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import LoomBackends
 import LoomTesting
 import Logging
 import Testing
@@ -54,7 +55,7 @@ import Testing
 
     @Test func gcOnAStoreThatDoesNotExistCreatesNothing() throws {
         let directory = try TemporaryDirectory(prefix: "loom-gc")
-        let registry = try Registry(root: directory.path + "/Store", logger: Logger(label: "test"))
+        let registry = try StoreBackends.registry(root: directory.path + "/Store", logger: Logger(label: "test"))
         let plan = try registry.collectGarbage(GCOptions(dryRun: false, maxSize: 0))
         #expect(plan.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/Store"))

@@ -1,6 +1,7 @@
 import BlobStore
 import Catalog
 import Foundation
+import LoomBackends
 import LoomJSON
 import LoomTesting
 import Logging
@@ -15,7 +16,7 @@ final class RegistryHarness {
 
     init(clock: @escaping @Sendable () -> Date = Date.init) throws {
         directory = try TemporaryDirectory(prefix: "loom-registry")
-        registry = try Registry(root: directory.path + "/Store", logger: Logger(label: "test"), clock: clock)
+        registry = try StoreBackends.registry(root: directory.path + "/Store", logger: Logger(label: "test"), clock: clock)
     }
 
     var root: String { registry.root }

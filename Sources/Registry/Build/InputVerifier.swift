@@ -29,7 +29,7 @@ final class InputVerifier: @unchecked Sendable {
         var owner: String
     }
 
-    private let store: FileSystemBlobStore
+    private let store: any LocalBlobAccess
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var queue: [Input] = []
@@ -41,7 +41,7 @@ final class InputVerifier: @unchecked Sendable {
     private var statuses: [Digest: BlobFileStatus] = [:]
 
     /// Starts the background thread on `inputs` (duplicates by digest are checked once).
-    init(store: FileSystemBlobStore, inputs: [Input]) {
+    init(store: any LocalBlobAccess, inputs: [Input]) {
         self.store = store
         for input in inputs where seen.insert(input.digest).inserted { queue.append(input) }
         running = 1

@@ -6,8 +6,8 @@ import LoomFaults
 import Glibc
 #endif
 
-/// Makes `artifacts/<hex>/`: a model directory of relative symlinks into `blobs/`, which transformers'
-/// `from_pretrained` loads like any other.
+/// Makes `artifacts/<hex>/`: a model directory of relative symlinks to the blob store's local files
+/// (``LocalBlobAccess/relativePath(of:)``), which transformers' `from_pretrained` loads like any other.
 ///
 /// Atomic: the directory is assembled under a temporary name and renamed into place, so a reader (or
 /// a crash) never sees a partial directory. Idempotent: a complete directory is left as it is; an
@@ -34,7 +34,7 @@ struct Materializer {
 
     func relativeTarget(_ path: String, digest: Digest) -> String {
         let depth = path.split(separator: "/").count + 1
-        return String(repeating: "../", count: depth) + "blobs/sha256/" + digest.hex.prefix(2) + "/" + digest.hex
+        return String(repeating: "../", count: depth) + registry.blobs.relativePath(of: digest)
     }
 
     /// Ensures the directory exists and is complete; returns its absolute path.

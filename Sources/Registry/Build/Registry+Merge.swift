@@ -167,7 +167,7 @@ extension Registry {
             metadata: metadata)
         let entries = Self.overlay(try writer.write(progress: progress, renewLease: renewLease), with: prepared.shipped)
         // A rebuild's outputs go to a scratch store: only outputs found in the registry's own are inputs too.
-        let existing = (store as? FileSystemBlobStore) === blobs ? writer.existingOutputs : []
+        let existing = (store as AnyObject) === (blobs as AnyObject) ? writer.existingOutputs : []
         for output in existing {
             verifier.add(.init(digest: output.digest, size: output.size, owner: "output \(Names.quoted(output.path)) (already in the store)"))
         }

@@ -96,14 +96,14 @@ struct ShardSink {
     /// @unchecked Sendable: the `BlobWriter` is only touched on `queue` (serial), `finish` and `abort`
     /// included; the pool and `failure` are guarded by `lock`.
     private final class Pipeline: @unchecked Sendable {
-        let writer: BlobWriter
+        let writer: any BlobWriter
         let queue = DispatchQueue(label: "loom.registry.shard-writer")
         let slots = DispatchSemaphore(value: ShardSink.poolSize)
         let lock = NSLock()
         var free: [UnsafeMutableRawBufferPointer] = []
         var failure: (any Error)?
 
-        init(_ writer: BlobWriter) { self.writer = writer }
+        init(_ writer: any BlobWriter) { self.writer = writer }
 
         deinit {
             for b in free { b.deallocate() }

@@ -1,6 +1,5 @@
 import BlobStore
 import Catalog
-import struct Crypto.SHA256
 import Foundation
 
 extension Registry {
@@ -98,9 +97,9 @@ extension Registry {
             }
         }
         var notes: [String] = []
-        // A link into blobs/ names the blob it expects; a mismatch means the stored bytes changed.
+        // A link to a blob file names the blob it expects; a mismatch means the stored bytes changed.
         let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
-        let blobDirectory = URL(fileURLWithPath: root + "/blobs/sha256").resolvingSymlinksInPath().path + "/"
+        let blobDirectory = URL(fileURLWithPath: blobs.blobDirectory).resolvingSymlinksInPath().path + "/"
         if resolved.hasPrefix(blobDirectory), let named = Digest(parsing: "sha256:" + (resolved as NSString).lastPathComponent),
             named != digest
         {
@@ -115,8 +114,9 @@ extension Registry {
         return .file(.init(path: absolute, digest: digest.description, size: size, holders: holders, notes: notes))
     }
 
-    /// The SHA-256 digest and size of a file, read in 8 MiB chunks (symlinks followed). Regular files
-    /// only: a FIFO or a device is refused before it is read (it could block or never end).
+    /// The SHA-256 digest and size of a file, through the blob store's file hashing (symlinks
+    /// followed). Regular files only: a FIFO or a device is refused before it is read (it could block or
+    /// never end).
     ///
     /// - Throws: ``RegistryError`` as ``openRegularFile(_:shown:)``; `.io` when reading fails.
     static func sha256(ofFile path: String, progress: any ProgressSink) throws(RegistryError) -> (Digest, Int64) {
@@ -124,22 +124,13 @@ extension Registry {
         defer { try? handle.close() }
         progress.begin("hashing \((path as NSString).lastPathComponent)", total: total)
         defer { progress.end() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        while true {
-            let chunk: Data
-            do {
-                chunk = try handle.read(upToCount: 8 << 20) ?? Data()
-            } catch {
-                throw .io("cannot read \(path): \(error.localizedDescription)")
-            }
-            if chunk.isEmpty { break }
-            hasher.update(data: chunk)
-            size += Int64(chunk.count)
-            progress.advance(to: size)
+        do {
+            let hashed = try Digest.hashing(file: handle.fileDescriptor, path: path) { progress.advance(to: $0) }
+            return (hashed.digest, hashed.size)
+        } catch let error as BlobStoreError {
+            throw .io("cannot read \(path): \(error.message)")
+        } catch {
+            throw .io("cannot read \(path): \(error)")
         }
-        let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        guard let digest = Digest(parsing: "sha256:" + hex) else { throw .internal("SHA-256 gave \(hex)") }
-        return (digest, size)
     }
 }

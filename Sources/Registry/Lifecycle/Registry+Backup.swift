@@ -69,9 +69,9 @@ extension Registry {
         let catalogBytes = (try? FileManager.default.attributesOfItem(atPath: catalogCopy)[.size] as? NSNumber)?.int64Value ?? 0
         var report = BackupReport(path: scratch, catalogBytes: catalogBytes, blobs: 0, bytes: 0, linked: 0, copied: 0, catalogOnly: catalogOnly)
         guard !catalogOnly else { return report }
-        let copy: FileSystemBlobStore
+        let copy: any LocalBlobStore
         do {
-            copy = try FileSystemBlobStore(root: scratch)
+            copy = try blobs.store(at: scratch)
         } catch {
             throw .io("cannot make the backup's blob store in \(scratch): \(error)")
         }
@@ -101,8 +101,8 @@ extension Registry {
             report.blobs += 1
             report.bytes += size
         }
-        try? FileManager.default.removeItem(atPath: scratch + "/ingest")
-        for directory in directories.sorted() + [scratch + "/blobs/sha256", scratch + "/blobs", scratch] {
+        try? FileManager.default.removeItem(atPath: copy.ingestDirectory)
+        for directory in directories.sorted() + Self.directories(from: copy.blobDirectory, upTo: scratch) {
             try? FileSystemSync.directory(directory)
         }
         return report
@@ -122,5 +122,17 @@ extension Registry {
         let renewer = renewing(name, catalog: catalog)
         defer { renewer.stop() }
         return try body()
+    }
+
+    /// `directory` and each parent of it up to and including `top` (which contains it), innermost first:
+    /// the directories whose new entries must be made durable.
+    private static func directories(from directory: String, upTo top: String) -> [String] {
+        var found: [String] = []
+        var current = directory
+        while current.hasPrefix(top + "/") {
+            found.append(current)
+            current = (current as NSString).deletingLastPathComponent
+        }
+        return found + [top]
     }
 }

@@ -37,12 +37,12 @@ extension Registry {
         } else if recipe.key != key {
             notes.append("the recorded sources resolve to key \(recipe.key), not \(key)")
         }
-        let scratch = root + "/ingest/rebuild-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
+        let scratch = blobs.ingestDirectory + "/rebuild-\(getpid())-\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let store: FileSystemBlobStore
+        let store: any LocalBlobStore
         do {
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-            store = try FileSystemBlobStore(root: scratch)
+            store = try blobs.store(at: scratch)
         } catch {
             throw .io("cannot make the rebuild scratch area \(scratch): \(error)")
         }
@@ -116,7 +116,7 @@ extension Registry {
 
     /// Pairs recorded and rebuilt files by path, rehashes the recorded blobs on disk, and compares
     /// differing weight files (as on disk against the rebuild) tensor by tensor.
-    private func compare(recorded: [FileEntry], rebuilt: [Manifest.Entry], scratch: FileSystemBlobStore) -> [RebuildReport.File] {
+    private func compare(recorded: [FileEntry], rebuilt: [Manifest.Entry], scratch: any LocalBlobStore) -> [RebuildReport.File] {
         let recordedByPath = Dictionary(recorded.map { ($0.path, $0.digest) }, uniquingKeysWith: { a, _ in a })
         let rebuiltByPath = Dictionary(rebuilt.map { ($0.path, $0.digest) }, uniquingKeysWith: { a, _ in a })
         var onDisk: [String: Result<String?, any Error>] = [:]

@@ -1,3 +1,5 @@
+import BlobStore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,8 +9,9 @@ extension ModelDirectory {
     /// layout links into.
     ///
     /// - An HF cache snapshot `REPO/snapshots/REV/` (REPO named `models--…`) links into `REPO/blobs/`.
-    /// - A loom artifact directory `STORE/artifacts/KEY/` (STORE holding `catalog.sqlite` and
-    ///   `blobs/sha256/`) links into `STORE/blobs/sha256/`, that store's and no other's.
+    /// - A loom artifact directory `STORE/artifacts/KEY/` (STORE holding `catalog.sqlite` and a blob
+    ///   directory, where the blob store's layout puts it) links into that blob directory, that store's
+    ///   and no other's.
     ///
     /// That folder is allowed only when its own real path lies inside the real REPO or STORE: a
     /// `blobs/` that is a symlink out of it (to `/etc`, another repository) allows nothing, and links
@@ -16,20 +19,23 @@ extension ModelDirectory {
     struct LinkRoots {
         /// The directory's real path.
         let directory: String
+        /// Says where a loom store keeps its blob files.
+        let layout: any LocalBlobAccess
         /// The real path of the allowed folder, if the layout has one that passed the rule.
         private(set) var folder: String?
         /// The folder the layout names but which resolves outside its owner, with where it resolves.
         private(set) var refusedFolder: (path: String, real: String)?
 
-        init(directory: String) {
+        init(directory: String, layout: any LocalBlobAccess) {
             self.directory = directory
+            self.layout = layout
             let parts = directory.split(separator: "/").map(String.init)
             guard parts.count >= 3 else { return }
             let owner = "/" + parts.dropLast(2).joined(separator: "/")
             if parts[parts.count - 2] == "snapshots", parts[parts.count - 3].hasPrefix("models--") {
                 allow(owner + "/blobs", inside: owner)
-            } else if parts[parts.count - 2] == "artifacts", Self.isLoomStore(owner) {
-                allow(owner + "/blobs/sha256", inside: owner)
+            } else if parts[parts.count - 2] == "artifacts", Self.isLoomStore(owner, layout: layout) {
+                allow(layout.blobDirectory(ofStoreAt: owner), inside: owner)
             }
         }
 
@@ -55,12 +61,15 @@ extension ModelDirectory {
             return "only links inside it, into an HF cache repository's blobs/, or into the blobs/ of the loom store holding an artifact directory, are followed"
         }
 
+        /// ``isLoomStore(_:layout:)`` with this walk's layout.
+        func isLoomStore(_ path: String) -> Bool { Self.isLoomStore(path, layout: layout) }
+
         /// True when `path` is a loom store: it holds a regular file `catalog.sqlite` and a directory
-        /// `blobs/sha256`.
-        static func isLoomStore(_ path: String) -> Bool {
+        /// where `layout` keeps blob files.
+        static func isLoomStore(_ path: String, layout: any LocalBlobAccess) -> Bool {
             var st = stat()
             guard stat(path + "/catalog.sqlite", &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return false }
-            return stat(path + "/blobs/sha256", &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+            return stat(layout.blobDirectory(ofStoreAt: path), &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
         }
     }
 }

@@ -85,7 +85,7 @@ extension ModelDirectory {
 
         /// True for the store being registered into and for any other loom store.
         private func isStore(_ path: String) -> Bool {
-            (storeRoot != nil && ModelDirectory.realPath(path) == storeRoot) || LinkRoots.isLoomStore(path)
+            (storeRoot != nil && ModelDirectory.realPath(path) == storeRoot) || roots.isLoomStore(path)
         }
 
         /// Refuses two names of one folder that are different bytes but equal as Swift strings (the

@@ -33,7 +33,7 @@ extension Registry {
     ) throws(RegistryError) -> AdapterRegistration {
         try Names.validate(name)
         try refuseNameOfAnotherKind(name, registering: .adapter)
-        let dir = try ModelDirectory(directory, store: root)
+        let dir = try ModelDirectory(directory, store: root, layout: blobs)
         guard let configFile = dir.file("adapter_config.json") else {
             throw .invalid("\(directory) has no adapter_config.json: not a PEFT adapter directory")
         }

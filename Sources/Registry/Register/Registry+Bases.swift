@@ -39,7 +39,7 @@ extension Registry {
         try Names.validate(name)
         try refuseNameOfAnotherKind(name, registering: .base)
         try refuseTakenAliases(aliases, for: name)
-        let dir = try ModelDirectory(directory, store: root)
+        let dir = try ModelDirectory(directory, store: root, layout: blobs)
         var notes: [String] = dir.skippedStoresNote.map { [$0] } ?? []
         let hub = hfID ?? HubID.fromSnapshotPath(dir.path)
         if hfID == nil, let hub { notes.append("recorded Hugging Face id \(hub) (from the snapshot path)") }

@@ -3,9 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import BlobStore
 
-/// A ``BlobStore`` in a directory of the local file system (layout in DESIGN.md "On disk"):
-/// `blobs/sha256/<xx>/<64 hex>` read-only blob files, `ingest/` for in-flight writes.
+/// A blob store in a directory of the local file system: `blobs/sha256/<xx>/<64 hex>` read-only blob
+/// files, `ingest/` for in-flight writes (``StoreLayout``). It is the one place that knows this layout;
+/// everything else asks it through ``LocalBlobAccess``.
 ///
 /// Stateless apart from the root path: any number of instances, threads and processes may use the
 /// same root at once. Nothing is created until the first write; reading a store that does not
@@ -13,11 +15,12 @@ import Darwin
 ///
 /// ## Topics
 /// - ``init(root:)``
-/// - Reading: ``contains(_:)``, ``path(of:)``, ``size(of:)``
-/// - Ingesting: ``ingest(contentsOf:expecting:progress:)``, ``ingest(bytes:expecting:)``, ``makeWriter()``
+/// - Reading: ``contains(_:)``, ``size(of:)``, ``open(_:)``
+/// - Ingesting: ``ingest(contentsOf:expecting:identity:progress:)``, ``ingest(bytes:expecting:)``, ``makeWriter()``
 /// - Managing: ``delete(_:)``, ``allBlobs()``, ``strayFiles()``, ``verify(_:size:)``,
 ///   ``ingestFiles()``, ``removeIngestFile(_:)``
-public final class FileSystemBlobStore: BlobStore {
+/// - Local files: ``path(of:)``, ``relativePath(of:)``, ``status(of:)``, ``check(_:size:isCancelled:)``
+public final class FileSystemBlobStore: LocalBlobStore {
     /// The store's root directory: absolute, without a trailing slash.
     public let root: String
 
@@ -50,14 +53,14 @@ public final class FileSystemBlobStore: BlobStore {
         return FileSystem.isRegular(info)
     }
 
-    public func path(of digest: Digest) -> String {
-        layout.path(of: digest)
-    }
-
     public func size(of digest: Digest) throws -> Int64 {
         guard let info = try FileSystem.status(layout.path(of: digest)), FileSystem.isRegular(info) else {
             throw BlobStoreError(.notFound, "blob \(digest): not found in \(root)")
         }
         return Int64(info.st_size)
+    }
+
+    public func open(_ digest: Digest) throws -> any OpenBlob {
+        try FileOpenBlob(digest: digest, path: layout.path(of: digest))
     }
 }

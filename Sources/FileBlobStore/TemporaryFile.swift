@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BlobStore
 import LoomFaults
 
 /// The file an ingest writes into, `ingest/<pid>-<random>.part`: append-only, then sealed
@@ -93,7 +94,7 @@ final class TemporaryFile {
         }
         #endif
         wroteRange(from: start)
-        let buffer = bounce ?? .allocate(byteCount: BlobWriter.chunkSize, alignment: 64)
+        let buffer = bounce ?? .allocate(byteCount: FileBlobWriter.chunkSize, alignment: 64)
         bounce = buffer
         while done < count {
             let wanted = min(buffer.count, count - done)

@@ -1,5 +1,4 @@
-import Crypto
-
+public import BlobStore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -25,9 +24,9 @@ extension FileSystemBlobStore {
     /// windows; a cancelled check returns nil.
     /// - Throws: ``BlobStoreError`` `io` naming the blob when the file exists but cannot be opened, mapped or
     ///   examined; `invalid` when it is not a regular file.
-    public func check(_ digest: Digest, size expectedSize: Int64?, isCancelled: () -> Bool = { false }) throws -> BlobCheck? {
+    public func check(_ digest: Digest, size expectedSize: Int64?, isCancelled: () -> Bool) throws -> BlobCheck? {
         let path = layout.path(of: digest)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = FileSystem.openDescriptor(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             let code = currentErrno()
             if code == ENOENT || code == ENOTDIR { return BlobCheck(outcome: .missing, status: nil) }
@@ -43,7 +42,7 @@ extension FileSystemBlobStore {
         if let expectedSize, expectedSize != status.size {
             return BlobCheck(outcome: .wrongSize(expected: expectedSize, actual: status.size), status: status)
         }
-        var sha = SHA256()
+        var hasher = DigestHasher()
         var offset = 0
         let size = Int(status.size)
         while offset < size {
@@ -53,11 +52,11 @@ extension FileSystemBlobStore {
                 window != UnsafeMutableRawPointer(bitPattern: -1)
             else { throw BlobStoreError.lastSystemError("mmap", path).prefixed("check blob \(digest)") }
             _ = madvise(window, count, MADV_SEQUENTIAL)
-            sha.update(bufferPointer: UnsafeRawBufferPointer(start: window, count: count))
+            hasher.update(UnsafeRawBufferPointer(start: window, count: count))
             munmap(window, count)
             offset += count
         }
-        let actual = Digest(sha.finalize())
+        let actual = hasher.finalize()
         return BlobCheck(outcome: actual == digest ? .ok : .corrupt(actual: actual), status: status)
     }
 

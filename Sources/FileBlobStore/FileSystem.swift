@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BlobStore
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -19,6 +20,11 @@ enum FileSystem {
         let code = currentErrno()
         if code == ENOENT || code == ENOTDIR { return nil }
         throw BlobStoreError.system("stat", path, errno: code)
+    }
+
+    /// `open(2)`, for code inside a type whose own `open` member hides the C function.
+    static func openDescriptor(_ path: String, _ flags: Int32) -> Int32 {
+        open(path, flags)
     }
 
     static func isRegular(_ info: stat) -> Bool { info.st_mode & S_IFMT == S_IFREG }

@@ -3,32 +3,23 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import BlobStore
 
 extension FileSystemBlobStore {
     /// Copies and hashes in one pass: 8 MiB chunks are copied on the calling thread (inside the
     /// kernel, as `cp` does) while a helper thread hashes the copied bytes a few chunks behind, so the
     /// digest names exactly the bytes stored. Resident memory stays at a few chunks.
-    /// Non-regular sources (pipes, devices) are read and written instead.
-    public func ingest(
-        contentsOf path: String, expecting expected: Digest?, progress: ((Int64) -> Void)?
-    ) throws -> IngestResult {
-        try ingest(contentsOf: path, expecting: expected, identity: nil, progress: progress)
-    }
-
-    /// ``ingest(contentsOf:expecting:progress:)`` of a file that must still be the one `identity`
-    /// names: opened without blocking (`O_NONBLOCK`) and refused with `invalid`, before a byte is read,
-    /// unless it is a regular file with that device and inode.
+    /// Non-regular sources (pipes, devices) are read and written instead. With an `identity`, the file
+    /// is opened without blocking (`O_NONBLOCK`).
     ///
-    /// The new blob is readable by no one the source was not readable by (see ``BlobWriter``); an
+    /// The new blob is readable by no one the source was not readable by (see ``FileBlobWriter``); an
     /// existing blob is left as it is.
-    /// - Throws: ``BlobStoreError`` as ``ingest(contentsOf:expecting:progress:)``; `invalid` naming the
-    ///   path when it no longer names the file `identity` describes.
     public func ingest(
         contentsOf path: String, expecting expected: Digest?, identity: FileIdentity?, progress: ((Int64) -> Void)?
     ) throws -> IngestResult {
         let context = "ingest of \(path)"
         // A caller that checked the file expects a regular file: a FIFO swapped in must not block open.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | (identity == nil ? 0 : O_NONBLOCK | O_NOCTTY))
+        let fd = FileSystem.openDescriptor(path, O_RDONLY | O_CLOEXEC | (identity == nil ? 0 : O_NONBLOCK | O_NOCTTY))
         guard fd >= 0 else {
             let code = currentErrno()
             if code == ENOENT { throw BlobStoreError(.notFound, "\(context): no such file") }
@@ -62,7 +53,7 @@ extension FileSystemBlobStore {
             progress?(Int64(size))
             return IngestResult(digest: digest, size: Int64(size), existed: true)
         }
-        let writer = try BlobWriter(layout: layout, writeLimit: writeLimit, source: path, readableLike: info)
+        let writer = try FileBlobWriter(layout: layout, writeLimit: writeLimit, source: path, readableLike: info)
         try writer.copy(from: fd, count: size, sourcePath: path, progress: progress)
         return try writer.commit(expecting: expected, size: Int64(size))
     }
@@ -81,16 +72,16 @@ extension FileSystemBlobStore {
         return try writer.commit(expecting: expected)
     }
 
-    public func makeWriter() throws -> BlobWriter {
-        try BlobWriter(layout: layout, writeLimit: writeLimit, source: nil)
+    public func makeWriter() throws -> FileBlobWriter {
+        try FileBlobWriter(layout: layout, writeLimit: writeLimit, source: nil)
     }
 
     /// Ingests a source that cannot be mapped, reading it in chunks.
     private func ingestStream(
         _ fd: Int32, path: String, source: stat, expecting expected: Digest?, progress: ((Int64) -> Void)?
     ) throws -> IngestResult {
-        let writer = try BlobWriter(layout: layout, writeLimit: writeLimit, source: path, readableLike: source)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: BlobWriter.chunkSize, alignment: 64)
+        let writer = try FileBlobWriter(layout: layout, writeLimit: writeLimit, source: path, readableLike: source)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: FileBlobWriter.chunkSize, alignment: 64)
         defer { buffer.deallocate() }
         while true {
             let count = read(fd, buffer.baseAddress, buffer.count)

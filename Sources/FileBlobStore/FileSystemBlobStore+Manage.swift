@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+public import BlobStore
 import LoomFaults
 
 extension FileSystemBlobStore {
@@ -26,7 +27,7 @@ extension FileSystemBlobStore {
     /// Reads the file on the calling thread while a helper thread hashes it (hash speed, about 1.7 GB/s).
     public func verify(_ digest: Digest, size expectedSize: Int64?) throws -> VerifyOutcome {
         let path = layout.path(of: digest)
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = FileSystem.openDescriptor(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
             let code = currentErrno()
             if code == ENOENT || code == ENOTDIR { return .missing }
@@ -84,7 +85,7 @@ extension FileSystemBlobStore {
                 let path = fanPath + "/" + name
                 // A file deleted while we walk is simply gone.
                 guard let info = try FileSystem.status(path) else { continue }
-                if let digest = Digest(hex: name), name.hasPrefix(fan), FileSystem.isRegular(info) {
+                if let digest = Digest(parsing: Digest.prefix + name), name.hasPrefix(fan), FileSystem.isRegular(info) {
                     blobs.append(StoredBlob(digest: digest, size: Int64(info.st_size), modified: FileSystem.modified(info)))
                 } else {
                     strays.append(StoreFile(path: path, size: 0, modified: FileSystem.modified(info)))

@@ -3,9 +3,11 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import BlobStore
 
-/// Where things live under a store root (DESIGN.md "On disk"):
-/// `blobs/sha256/<first 2 hex>/<64 hex>` for blobs, `ingest/<pid>-<random>.part` for in-flight writes.
+/// Where things live under a store root (DESIGN.md "On disk"), the file store's layout and nobody
+/// else's: `blobs/sha256/<first 2 hex>/<64 hex>` for blobs, `ingest/<pid>-<random>.part` for in-flight
+/// writes.
 struct StoreLayout: Sendable {
     /// The absolute root, without a trailing slash (except for `/` itself).
     let root: String
@@ -20,8 +22,13 @@ struct StoreLayout: Sendable {
     }
 
     func path(of digest: Digest) -> String {
+        join(root, Self.relativePath(of: digest))
+    }
+
+    /// `blobs/sha256/<xx>/<hex>`, relative to the root.
+    static func relativePath(of digest: Digest) -> String {
         let hex = digest.hex
-        return join(join(digestDirectory, String(hex.prefix(2))), hex)
+        return "blobs/sha256/" + hex.prefix(2) + "/" + hex
     }
 
     /// A fresh ingest file name: unique across processes (pid) and writers (64 random bits).
