@@ -7,6 +7,7 @@ extension AdapterCommand {
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write a registered adapter as a PEFT adapter directory.",
+            usage: "loom adapter export <adapter> <directory> [<options>]",
             discussion: """
                 Writes the files the adapter was registered with (adapter_config.json, \
                 adapter_model.safetensors and any tokenizer files) as real files, each checked against its \

@@ -7,7 +7,7 @@ extension AdapterCommand {
     struct Extract: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Register a LoRA adapter approximating a full fine-tune of a base.",
-            usage: "loom adapter extract --base <name> --tuned <directory> --rank <r> --name <name> [<options>]",
+            usage: "loom adapter extract --base <name> --tuned <dir> --rank <r> --name <name>",
             discussion: """
                 For every linear weight that differs between the tuned model and the base, the delta \
                 (tuned - base, in float64) is cut to rank r by a truncated SVD and stored as lora_B = U·√Σ, \
@@ -31,7 +31,7 @@ extension AdapterCommand {
         @Option(help: ArgumentHelp("The base it was fine-tuned from (NAME or NAME@VERSION).", valueName: "name"))
         var base: String
 
-        @Option(help: ArgumentHelp("The fully fine-tuned model directory.", valueName: "directory"))
+        @Option(help: ArgumentHelp("The fully fine-tuned model directory.", valueName: "dir"))
         var tuned: String
 
         @Option(help: "The LoRA rank (at least 1).")
