@@ -189,7 +189,10 @@ import Testing
         let store = try CLIStore()
         try store.register(adapters: [])
         let run = try store.loom("adapter", "export", "nope", store.directory.file("out"))
-        #expect(run.status != 0 && run.stderr.contains("nope"), "\(run)")
+        #expect(run.status == 2 && run.stderr.contains("nope"), "\(run)")
         #expect(!store.exists("out"))
+        // --store before the subcommand works for extract and export too.
+        let leading = try LoomProcess.run(["--store", store.path, "adapter", "export", "nope", store.directory.file("out")], in: store.directory.path)
+        #expect(leading.status == 2 && leading.stderr.contains("nope"), "\(leading)")
     }
 }

@@ -49,6 +49,11 @@ struct ExtractionPass {
             }
             let tunedBytes = t.file.bytes(of: t.info)
             let baseBytes = shard.bytes(of: baseInfo)
+            // Keeps RSS bounded by the largest tensor rather than both models.
+            defer {
+                t.file.dropPages(of: t.info)
+                shard.dropPages(of: baseInfo)
+            }
             guard !tunedBytes.elementsEqual(baseBytes) else { continue }
             if let i = Conversion.firstNonFinite(tunedBytes, dtype: t.info.dtype.rawValue) {
                 throw .invalid("\(tuned.shown): tensor \(Names.quoted(entry.name)) holds NaN or Inf (element \(i))")

@@ -66,6 +66,8 @@ final class TunedModel {
                 let digest: Digest
                 if let shard = mapped[file.relativePath] {
                     digest = Digest(hashing: shard.fileBytes)
+                    // Hashing touched every page; the comparison reads tensors again one at a time.
+                    shard.dropPages(for: 0..<shard.fileSize)
                 } else {
                     do {
                         let data = try Data(contentsOf: URL(fileURLWithPath: file.resolvedPath), options: .alwaysMapped)
