@@ -69,6 +69,7 @@ let package = Package(
                 .embedInCode("0006_keep_version_numbers.sql"),
                 .embedInCode("0007_add_base_hub_ids_and_aliases.sql"),
                 .embedInCode("0008_create_artifact_holds.sql"),
+                .embedInCode("0010_create_adapter_extractions.sql"),
             ],
             swiftSettings: strictness
         ),

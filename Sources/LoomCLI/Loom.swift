@@ -85,7 +85,7 @@ public struct Loom: ParsableCommand {
     }
 
     private static func isCommandWord(_ word: String, after path: [String]) -> Bool {
-        let groups: [String: Set<String>] = ["base": ["add"], "adapter": ["add"], "recipe": ["add", "ls", "rm"], "key": ["generate"]]
+        let groups: [String: Set<String>] = ["base": ["add"], "adapter": ["add", "extract", "export"], "recipe": ["add", "ls", "rm"], "key": ["generate"]]
         if path.isEmpty { return true }
         return groups[path[0]]?.contains(word) ?? false
     }

@@ -20,7 +20,8 @@ struct LoomBench: ParsableCommand {
         abstract: "Benchmark loom against cp+sync+sha256 of the same bytes, measured in the same run.",
         discussion: """
             Generates a Llama-shape bf16 model and an all-linear r=16 LoRA (no Python), then measures \
-            base add, cold build, cache-hit build, ls --json and gc --dry-run over 10,000 artifacts. See BENCHMARKS.md.
+            base add, cold build, cache-hit build, ls --json, gc --dry-run over 10,000 artifacts, and rank-16 \
+            adapter extract from a perturbed copy of the base. See BENCHMARKS.md.
 
             Examples:
               swift build -c release && .build/release/loom-bench
@@ -49,7 +50,7 @@ struct LoomBench: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout instead of the table.")
     var json = false
 
-    @Option(help: ArgumentHelp("Measures to run, comma-separated: add,build,hit,ls,gc (default: all).", valueName: "list"))
+    @Option(help: ArgumentHelp("Measures to run, comma-separated: add,build,hit,ls,gc,extract (default: all).", valueName: "list"))
     var only: String?
 
     func validate() throws {
@@ -105,7 +106,7 @@ struct LoomBench: ParsableCommand {
         var out = Set<Measure>()
         for word in only.split(separator: ",") {
             guard let measure = Measure(rawValue: String(word).trimmingWhitespace) else {
-                throw ValidationError("--only knows add, build, hit, ls and gc, not \"\(word)\"")
+                throw ValidationError("--only knows add, build, hit, ls, gc and extract, not \"\(word)\"")
             }
             out.insert(measure)
         }

@@ -3,7 +3,7 @@ import LoomJSON
 
 /// One thing `--only` can select.
 enum Measure: String, CaseIterable, Sendable {
-    case add, build, hit, ls, gc
+    case add, build, hit, ls, gc, extract
 }
 
 /// Runs the selected measures against a release `loom` binary, each next to its floor, and returns the rows.
@@ -74,6 +74,7 @@ final class BenchRunner {
                     try measureColdBuild(&build)
                 case .hit: try measureHit(&measureRows[0])
                 case .ls: try measureLoom(&measureRows[0], ["ls", "--json"], output: "ls.json")
+                case .extract: try measureExtract(&measureRows[0])
                 case .gc:
                     if try gcAvailable() {
                         try measureLoom(&measureRows[0], ["gc", "--dry-run", "--max-size", "0", "--json"], output: "gc.json")
@@ -109,6 +110,8 @@ final class BenchRunner {
             case .hit: rows.append(Row(id: "cache_hit", title: "cache-hit build, whole process", target: .wall(0.030)))
             case .ls: rows.append(Row(id: "ls_json", title: "ls --json, \(n) artifacts", target: .wall(1.0)))
             case .gc: rows.append(Row(id: "gc_dry_run", title: "gc --dry-run --max-size 0 --json, \(n) artifacts", target: .wall(1.0)))
+            case .extract:
+                rows.append(Row(id: "extract_r16", title: "adapter extract, \(size) bf16 pair, rank 16 (randomized)", target: .wall(60)))
             }
         }
         return rows
@@ -183,6 +186,26 @@ final class BenchRunner {
         guard run > 0 else { return }
         row.loom.add(wall: outcome.wall, peakRSS: outcome.peakRSS)
         if let floor { row.floor?.add(copySync: floor.copySync, hash: floor.hash) }
+    }
+
+    /// `loom adapter extract --rank 16` from the base and its tuned copy (``SyntheticTunedModel``), the
+    /// adapter removed between runs; the floor is not meaningful (no copy of the same bytes).
+    private func measureExtract(_ row: inout Row) throws {
+        try ensureMainStore()
+        let tuned = SyntheticTunedModel(base: model)
+        if !tuned.isComplete {
+            log("generating the tuned copy in \(tuned.directory) (not timed)")
+            try tuned.generate(log: log)
+        }
+        let name = "bench-extract-\(shape.label)"
+        _ = try? ChildProcess.run([loom, "--store", mainStore, "rm", "adapter", name], stdout: nil)
+        for run in 0...runs {
+            let outcome = try loom(
+                ["--store", mainStore, "adapter", "extract", "--base", model.baseName, "--tuned", tuned.directory, "--rank", "16",
+                 "--name", name, "--json"], output: "extract.json")
+            try loom(["--store", mainStore, "rm", "adapter", name])
+            record(&row, run: run, outcome, floor: nil, label: "adapter extract")
+        }
     }
 
     // MARK: - Setup (not timed)

@@ -4,7 +4,7 @@ import Testing
 
 /// `--help` works for every command, shows examples, and the main screens match their snapshots.
 @Suite struct HelpTests {
-    @Test(arguments: [[], ["base"], ["base", "add"], ["base", "alias"], ["adapter"], ["adapter", "add"], ["build"], ["ls"], ["show"], ["rm"], ["gc"], ["pull"], ["hold"]])
+    @Test(arguments: [[], ["base"], ["base", "add"], ["base", "alias"], ["adapter"], ["adapter", "add"], ["adapter", "extract"], ["adapter", "export"], ["build"], ["ls"], ["show"], ["rm"], ["gc"], ["pull"], ["hold"]])
     func helpExitsZeroAndShowsExamples(_ command: [String]) throws {
         let run = try LoomProcess.run(command + ["--help"])
         #expect(run.status == 0, "\(run)")

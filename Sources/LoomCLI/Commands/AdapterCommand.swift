@@ -5,13 +5,16 @@ import Registry
 
 struct AdapterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "adapter", abstract: "Register PEFT adapters.",
+        commandName: "adapter", abstract: "Register, extract and export PEFT adapters.",
         discussion: """
             Examples:
               loom adapter add Tests/Fixtures/peft/adapters/llama-qv --name llama-qv
+              loom adapter extract --base llama3 --tuned ./llama3-ft --rank 16 \\
+                --name ft-r16
+              loom adapter export ft-r16 ./ft-r16-peft
               loom ls adapters
             """,
-        subcommands: [Add.self])
+        subcommands: [Add.self, Extract.self, Export.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -57,6 +57,7 @@ struct ShowCommand: ParsableCommand {
                 } else if !ships.isEmpty {
                     o["ships"] = .string(ships.joined(separator: ", ") + " (builds use them instead of the base's)")
                 }
+                if let extraction = try registry.extraction(of: a) { o["extracted_from"] = ExtractionJSON.object(extraction) }
                 o["summary"] = json || full ? a.summary : grouped(a.summary)
                 o["config"] = a.config
                 emit(o)

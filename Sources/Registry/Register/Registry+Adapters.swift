@@ -23,13 +23,14 @@ extension Registry {
     /// `base_model_name_or_path` names: by name, alias, Hugging Face id or snapshot path, or the path it
     /// was registered from (``resolveNamedBase(_:catalog:shown:)``).
     /// The tokenizer and chat-template files the directory ships (``AdapterFiles``) are stored with it
-    /// and are part of its manifest digest.
+    /// and are part of its manifest digest. `source` is recorded as where it came from (default: the directory).
     /// Idempotent: identical content against the same base under the same name changes nothing.
     ///
     /// - Throws: ``RegistryError`` (`.conflict` when `name` is a base's); a refused adapter leaves the
     ///   catalog and blobs as they were.
     package func registerAdapter(
-        directory: String, name: String, base baseReference: Reference?, progress: any ProgressSink = SilentProgress()
+        directory: String, name: String, base baseReference: Reference?, source: String? = nil,
+        progress: any ProgressSink = SilentProgress()
     ) throws(RegistryError) -> AdapterRegistration {
         try Names.validate(name)
         try refuseNameOfAnotherKind(name, registering: .adapter)
@@ -72,7 +73,7 @@ extension Registry {
         return try withIngestLease { () throws(RegistryError) in
             try storeAdapter(
                 name: name, dir: dir, base: base, config: config, configBytes: configBytes, shipped: shipped,
-                weightsFile: weightsFile, checked: checked, shown: shown, progress: progress)
+                weightsFile: weightsFile, checked: checked, shown: shown, source: source ?? dir.path, progress: progress)
         }
     }
 
@@ -80,7 +81,7 @@ extension Registry {
     private func storeAdapter(
         name: String, dir: ModelDirectory, base: BaseRecord, config: AdapterConfig, configBytes: [UInt8],
         shipped: [(name: String, bytes: [UInt8])], weightsFile: ModelDirectory.File, checked: (digest: Digest, analysis: AdapterAnalysis), shown: String,
-        progress: any ProgressSink
+        source: String, progress: any ProgressSink
     ) throws(RegistryError) -> AdapterRegistration {
         let weights: IngestResult
         let configBlob: IngestResult
@@ -118,7 +119,7 @@ extension Registry {
             alphaPattern: config.json["alpha_pattern"] ?? .object([:]),
             config: .object(config.json),
             summary: checked.analysis.summaryJSON,
-            totalSize: manifest.totalSize, source: dir.path)
+            totalSize: manifest.totalSize, source: source)
         let files = manifest.entries.map { FileEntry(path: $0.path, digest: $0.digest.description, size: $0.size) }
         do {
             let (record, created) = try writableCatalog().registerAdapter(draft, files: files)
