@@ -42,7 +42,7 @@ extension Registry {
         }
         let loaded = try BaseModelLoader(registry: self).load(base, catalog: catalog)
         var notes: [String] = []
-        let tunedModel = try TunedModel(directory: directory, store: root, notes: &notes)
+        let tunedModel = try TunedModel(directory: directory, store: root, layout: blobs, notes: &notes)
         defer { tunedModel.close() }
         let baseShards = try openShards(of: loaded, base: base)
         defer { for f in baseShards.values { f.close() } }

@@ -23,9 +23,9 @@ final class TunedModel {
     /// - Throws: ``RegistryError`` `.invalid` naming the directory and the culprit (the refusals of
     ///   `base add`: pickle-only weights, several indexes, a bad header or index, no config.json, a tensor
     ///   in two shards); `.io` when a file cannot be read.
-    init(directory: String, store: String, notes: inout [String]) throws(RegistryError) {
+    init(directory: String, store: String, layout: any LocalBlobAccess, notes: inout [String]) throws(RegistryError) {
         shown = directory
-        let dir = try ModelDirectory(directory, store: store)
+        let dir = try ModelDirectory(directory, store: store, layout: layout)
         path = dir.path
         let plan = try BaseFiles(dir, notes: &notes)
         var opened: [SafetensorsFile] = []
