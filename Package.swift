@@ -2,10 +2,13 @@
 // loom: a registry and artifact store for model adapters.
 //
 // Imports go one way (DESIGN.md "Modules"):
-//   LoomJSON ← Safetensors ← Merge ─┐
-//   LoomJSON ← Catalog ─────────────┼─→ Registry ← LoomCLI ← loom
-//   BlobStore ──────────────────────┘
-// Safetensors, BlobStore, Catalog and Merge never import each other, except Merge → Safetensors.
+//   LoomJSON ← Safetensors ← Merge ──────────────┐
+//   LoomJSON ← LoomCore ← BlobStore ─────────────┼─→ Registry ← LoomBackends ← LoomCLI ← loom
+//              LoomCore ← SQLiteCatalog ─────────┼──────────────↗
+//              LoomCore (digests, records, errors, the catalog protocols) ─┘
+// Registry sees the catalog only through LoomCore's protocols; LoomBackends is the composition root
+// that picks the SQLite implementation. Safetensors, BlobStore, SQLiteCatalog and Merge never import
+// each other, except Merge → Safetensors.
 import PackageDescription
 
 // Every Swift target gets the same strictness (style.md rule 4).
@@ -40,12 +43,21 @@ let package = Package(
         /** The safetensors format only: strict header parsing, mmapped tensor views, streaming writer, shard index. */
         .target(name: "Safetensors", dependencies: ["LoomJSON"], swiftSettings: strictness),
 
+        // MARK: - Core
+
+        /** The backend-neutral core: the Digest type, catalog records and errors, the catalog protocols. */
+        .target(
+            name: "LoomCore",
+            dependencies: ["LoomJSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictness
+        ),
+
         // MARK: - Storage
 
         /** Content-addressed files: ingest (hash while writing, fsync, rename), open, verify, delete. */
         .target(
             name: "BlobStore",
-            dependencies: ["LoomFaults", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LoomCore", "LoomFaults", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictness
         ),
 
@@ -70,11 +82,11 @@ let package = Package(
         /** The one SQLite option GRDB cannot set from Swift (a variadic C call). */
         .target(name: "CSQLiteOptions", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
 
-        /** SQLite via GRDB: migrations, records, queries, leases, the hash-chained event log. */
+        /** The SQLite catalog (GRDB): migrations, queries, leases, the hash-chained event log, behind LoomCore's protocols. */
         .target(
-            name: "Catalog",
+            name: "SQLiteCatalog",
             dependencies: [
-                "LoomJSON", "LoomMigrations", "LoomFaults", "CSQLiteOptions",
+                "LoomCore", "LoomJSON", "LoomMigrations", "LoomFaults", "CSQLiteOptions",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -103,10 +115,17 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "LoomJSON", "LoomFaults", "Safetensors", "BlobStore", "Catalog", "Merge",
+                "LoomCore", "LoomJSON", "LoomFaults", "Safetensors", "BlobStore", "Merge",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictness
+        ),
+
+        /** The composition root: builds a Registry over the chosen backends (SQLite catalog today). */
+        .target(
+            name: "LoomBackends",
+            dependencies: ["Registry", "SQLiteCatalog", "LoomCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictness
         ),
 
@@ -114,7 +133,7 @@ let package = Package(
         .target(
             name: "LoomCLI",
             dependencies: [
-                "Registry", "Catalog", "LoomJSON",
+                "Registry", "LoomBackends", "LoomCore", "LoomJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,7 +147,7 @@ let package = Package(
         .executableTarget(
             name: "loom-bench",
             dependencies: [
-                "LoomJSON", "Safetensors", "Catalog", "BlobStore",
+                "LoomJSON", "LoomCore", "Safetensors", "LoomBackends", "Registry", "BlobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,20 +164,21 @@ let package = Package(
 
         // MARK: - Tests
 
-        /** Test support: temporary stores, fixture locations, tensor comparison, the fuzz entry points. */
+        /** Test support: temporary stores, fixture locations, tensor comparison, the fuzz entry points, the catalog conformance suite. */
         .target(
             name: "LoomTesting",
-            dependencies: ["LoomJSON", "Safetensors", "Merge"],
+            dependencies: ["LoomJSON", "LoomCore", "Safetensors", "Merge"],
             swiftSettings: strictness
         ),
 
         .testTarget(name: "LoomJSONTests", dependencies: ["LoomJSON"], swiftSettings: strictness),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "LoomJSON", "LoomTesting"], swiftSettings: strictness),
-        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "LoomTesting"], swiftSettings: strictness),
+        .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"], swiftSettings: strictness),
+        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "LoomCore", "LoomTesting"], swiftSettings: strictness),
         .testTarget(
-            name: "CatalogTests",
+            name: "SQLiteCatalogTests",
             dependencies: [
-                "Catalog", "LoomMigrations", "LoomTesting", "LoomJSON",
+                "SQLiteCatalog", "LoomCore", "LoomMigrations", "LoomTesting", "LoomJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,7 +189,7 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: [
-                "Registry", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
+                "Registry", "LoomBackends", "SQLiteCatalog", "LoomCore", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
                 // Raw SQL and an independent sha256: to tamper with a store as an attacker would and check audit's
                 // digests, and to plant leases of other (dead) processes for gc.
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -180,7 +200,7 @@ let package = Package(
         .testTarget(
             name: "LoomCLITests",
             dependencies: [
-                "LoomCLI", "LoomJSON", "Safetensors", "LoomTesting",
+                "LoomCLI", "LoomCore", "LoomJSON", "Safetensors", "LoomTesting",
                 // Raw SQL, to edit an event row as an attacker would before running `loom verify`, and to plant
                 // leases and read the catalog in crash and concurrency tests.
                 .product(name: "GRDB", package: "GRDB.swift"),

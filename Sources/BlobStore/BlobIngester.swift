@@ -1,3 +1,5 @@
+public import LoomCore
+
 /// Puts bytes into the store under their digest.
 ///
 /// Every ingest writes into its own temporary file and makes the blob visible with one atomic

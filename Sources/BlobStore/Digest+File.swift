@@ -1,3 +1,4 @@
+internal import LoomCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,4 @@
+import LoomCore
 import Crypto
 import Dispatch
 
@@ -48,9 +49,9 @@ final class HashPipeline {
     }
 
     /// The digest of all chunks. Call once, after ``drain()``.
-    func finalize() -> Digest {
+    func finalize() -> LoomCore.Digest {
         precondition(pending == 0, "HashPipeline: finalize with chunks pending")
-        return Digest(state.sha.finalize())
+        return LoomCore.Digest(state.sha.finalize())
     }
 
     // @unchecked Sendable: while chunks are pending only the helper touches `sha` (jobs run one at a

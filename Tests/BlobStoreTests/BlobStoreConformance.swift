@@ -1,4 +1,5 @@
 import BlobStore
+import LoomCore
 import Crypto
 import Foundation
 import Testing
@@ -11,7 +12,7 @@ import Testing
         let store = try kind.makeStore(in: directory)
         let bytes = Array("hello, blobs".utf8)
         let result = try store.ingest(bytes: bytes)
-        #expect(result.digest == Digest(hashing: bytes))
+        #expect(result.digest == LoomCore.Digest(hashing: bytes))
         #expect(result.size == Int64(bytes.count))
         #expect(!result.existed)
         #expect(store.contains(result.digest))
@@ -62,11 +63,11 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try kind.makeStore(in: directory)
         let bytes = pseudoRandomBytes(10_000)
-        let wrong = Digest(hashing: Array("something else".utf8))
+        let wrong = LoomCore.Digest(hashing: Array("something else".utf8))
         let error = try #require(throws: BlobStoreError.self) { try store.ingest(bytes: bytes, expecting: wrong) }
         #expect(error.kind == .digestMismatch)
         #expect(error.message.contains(wrong.description))
-        #expect(error.message.contains(Digest(hashing: bytes).description))
+        #expect(error.message.contains(LoomCore.Digest(hashing: bytes).description))
         #expect(try store.allBlobs().isEmpty)
         #expect(try store.ingestFiles().isEmpty)
     }
@@ -95,11 +96,11 @@ import Testing
         }
         let results = try outcomes.all.map { try $0.get() }
         #expect(results.count == 8)
-        #expect(Set(results.map(\.digest)) == [Digest(hashing: bytes)])
+        #expect(Set(results.map(\.digest)) == [LoomCore.Digest(hashing: bytes)])
         #expect(results.filter { !$0.existed }.count == 1)
         #expect(try store.allBlobs().map(\.size) == [Int64(bytes.count)])
         #expect(try store.ingestFiles().isEmpty)
-        #expect(try store.verify(Digest(hashing: bytes)) == .ok)
+        #expect(try store.verify(LoomCore.Digest(hashing: bytes)) == .ok)
     }
 
     @Test(arguments: StoreKind.allCases)
@@ -111,7 +112,7 @@ import Testing
         #expect(try store.verify(digest) == .ok)
         #expect(try store.verify(digest, size: 5000) == .ok)
         #expect(try store.verify(digest, size: 4999) == .wrongSize(expected: 4999, actual: 5000))
-        let absent = Digest(hashing: Array("absent".utf8))
+        let absent = LoomCore.Digest(hashing: Array("absent".utf8))
         #expect(try store.verify(absent) == .missing)
         #expect(try store.verify(absent).finding(for: absent) == "blob \(absent): missing")
     }
@@ -135,7 +136,7 @@ import Testing
         let inputs = [pseudoRandomBytes(10, seed: 1), pseudoRandomBytes(2000, seed: 2), [], pseudoRandomBytes(70_000, seed: 3)]
         let started = Date().addingTimeInterval(-5)
         for bytes in inputs { _ = try store.ingest(bytes: bytes) }
-        let expected = inputs.map { (Digest(hashing: $0), Int64($0.count)) }.sorted { $0.0 < $1.0 }
+        let expected = inputs.map { (LoomCore.Digest(hashing: $0), Int64($0.count)) }.sorted { $0.0 < $1.0 }
         let listed = try store.allBlobs()
         #expect(listed.map(\.digest) == expected.map(\.0))
         #expect(listed.map(\.size) == expected.map(\.1))
@@ -146,7 +147,7 @@ import Testing
     func sizeOfAbsentBlobIsNotFound(kind: StoreKind) throws {
         let directory = try TemporaryDirectory()
         let store = try kind.makeStore(in: directory)
-        let absent = Digest(hashing: Array("nothing".utf8))
+        let absent = LoomCore.Digest(hashing: Array("nothing".utf8))
         let error = try #require(throws: BlobStoreError.self) { try store.size(of: absent) }
         #expect(error.kind == .notFound)
         #expect(error.message.contains(absent.description))

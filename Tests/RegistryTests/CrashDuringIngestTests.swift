@@ -1,5 +1,7 @@
+import LoomBackends
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import Logging
 import LoomJSON
@@ -58,7 +60,7 @@ import Glibc
     /// No row for `name`, every blob hashes to its name, nothing stray under blobs/.
     static func expectConsistent(_ harness: RegistryHarness, without name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         // A fresh registry: the child may have created the catalog after ours looked.
-        let registry = try Registry(root: harness.root, logger: Logger(label: "test"))
+        let registry = try StoreBackends.registry(root: harness.root, logger: Logger(label: "test"))
         #expect(try !registry.list().bases.contains { $0.name == name }, "a row for \(name) survived the crash", sourceLocation: sourceLocation)
         let store = try FileSystemBlobStore(root: harness.root)
         for blob in try store.allBlobs() {
@@ -73,7 +75,7 @@ import Glibc
         let process = try startBaseAdd(store: harness.root, directory: directory, name: name, log: log)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 0, "base add after the crash failed: \(logText(log))")
-        let registry = try Registry(root: harness.root, logger: Logger(label: "test"))
+        let registry = try StoreBackends.registry(root: harness.root, logger: Logger(label: "test"))
         guard case .base(let record, let files, _, _) = try registry.show(name) else {
             Issue.record("\(name) is not registered after the retry")
             return
@@ -167,7 +169,7 @@ import Glibc
 
         if fault == "catalog.after-commit#2" {
             // Committed: the base is there, whole, and adding it again changes nothing.
-            let registry = try Registry(root: harness.root, logger: Logger(label: "test"))
+            let registry = try StoreBackends.registry(root: harness.root, logger: Logger(label: "test"))
             #expect(try registry.list().bases.map(\.reference) == ["gpt2-tiny@1", "llama-tiny@1"])
             #expect(try !registry.registerBase(directory: directory, name: "llama-tiny").created)
             return

@@ -1,4 +1,6 @@
-import Catalog
+import LoomBackends
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import LoomTesting
 import Logging
@@ -54,7 +56,7 @@ import Testing
 
     @Test func gcOnAStoreThatDoesNotExistCreatesNothing() throws {
         let directory = try TemporaryDirectory(prefix: "loom-gc")
-        let registry = try Registry(root: directory.path + "/Store", logger: Logger(label: "test"))
+        let registry = try StoreBackends.registry(root: directory.path + "/Store", logger: Logger(label: "test"))
         let plan = try registry.collectGarbage(GCOptions(dryRun: false, maxSize: 0))
         #expect(plan.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/Store"))

@@ -1,5 +1,6 @@
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import GRDB
 import Testing
@@ -46,7 +47,7 @@ final class GCStore {
         try harness.addAdapter("llama-qv-b")
     }
 
-    func catalog() throws -> Catalog { try registry.writableCatalog() }
+    func catalog() throws -> SQLiteCatalog { try registry.writableCatalog() }
 
     /// Builds llama-tiny with `adapters` one minute after the previous build, so last-used times differ.
     func build(_ adapters: [(String, Double)], dtype: ModelDType?) throws -> ArtifactRecord {

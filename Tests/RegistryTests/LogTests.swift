@@ -1,4 +1,6 @@
-import Catalog
+import LoomBackends
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import LoomTesting
 import Testing
@@ -48,7 +50,7 @@ import Testing
     }
 
     @Test func aMissingStoreHasAnEmptyVerifiedLog() throws {
-        let empty = try Registry(root: harness.directory.path + "/Elsewhere")
+        let empty = try StoreBackends.registry(root: harness.directory.path + "/Elsewhere")
         let log = try empty.log()
         #expect(log.events.isEmpty && log.isVerified)
         #expect(!FileManager.default.fileExists(atPath: harness.directory.path + "/Elsewhere"))

@@ -1,5 +1,7 @@
+import LoomBackends
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import LoomJSON
 import LoomTesting
@@ -15,7 +17,7 @@ final class RegistryHarness {
 
     init(clock: @escaping @Sendable () -> Date = Date.init) throws {
         directory = try TemporaryDirectory(prefix: "loom-registry")
-        registry = try Registry(root: directory.path + "/Store", logger: Logger(label: "test"), clock: clock)
+        registry = try StoreBackends.registry(root: directory.path + "/Store", logger: Logger(label: "test"), clock: clock)
     }
 
     var root: String { registry.root }

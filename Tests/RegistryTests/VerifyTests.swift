@@ -1,5 +1,7 @@
+import LoomBackends
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import LoomTesting
 import Testing
@@ -41,7 +43,7 @@ import Glibc
 
     @Test func missingStoreIsCleanAndStaysMissing() throws {
         let directory = try TemporaryDirectory(prefix: "loom-verify-empty")
-        let empty = try Registry(root: directory.path + "/Store")
+        let empty = try StoreBackends.registry(root: directory.path + "/Store")
         let report = try empty.verify()
         #expect(report.isClean && report.garbage.isEmpty && report.blobsChecked == 0)
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/Store"))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import LoomBackends
 import Registry
 
 /// Options every command takes. `--store` may come before or after the subcommand
@@ -34,7 +35,7 @@ struct GlobalOptions: ParsableArguments {
     func registry() throws -> Registry {
         var logger = Logger(label: "loom")
         logger.logLevel = verbose ? .debug : .warning
-        return try Registry(root: storeRoot, logger: logger, storeCreated: { root in Terminal.error("loom: note: created store at \(root)") })
+        return try StoreBackends.registry(root: storeRoot, logger: logger, storeCreated: { root in Terminal.error("loom: note: created store at \(root)") })
     }
 
     /// ``registry()`` for a listing command (`ls`, `log`, `recipe ls`): where there is no store it says so

@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 package import LoomJSON
 
 /// An artifact's provenance as an in-toto Statement v1 with a SLSA Provenance v1 predicate.

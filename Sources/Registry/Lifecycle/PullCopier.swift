@@ -1,4 +1,5 @@
 import BlobStore
+import LoomCore
 import struct Crypto.SHA256
 import Foundation
 

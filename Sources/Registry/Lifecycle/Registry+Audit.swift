@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import struct Crypto.SHA256
 import Foundation
 
@@ -37,7 +37,7 @@ extension Registry {
     }
 
     /// The artifact a build of the recipe or adapter `text` would return, or nil when `text` is no name.
-    private func auditTarget(_ text: String, catalog: Catalog) throws(RegistryError) -> AuditReport? {
+    private func auditTarget(_ text: String, catalog: any CatalogStore) throws(RegistryError) -> AuditReport? {
         guard let reference = try? Reference(parsing: text) else { return nil }
         let kind: NameKind?
         do {
@@ -72,7 +72,7 @@ extension Registry {
     }
 
     /// Hashes the file at `path` and looks up every catalog row holding its bytes.
-    private func auditFile(_ path: String, catalog: Catalog?, progress: any ProgressSink) throws(RegistryError) -> AuditReport {
+    private func auditFile(_ path: String, catalog: (any CatalogStore)?, progress: any ProgressSink) throws(RegistryError) -> AuditReport {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {

@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 import Logging
 import LoomFaults
@@ -47,7 +47,7 @@ extension Registry {
     }
 
     /// Gathers the planner's inputs (the store listing, then one catalog snapshot) and plans.
-    func planGarbage(_ options: GCOptions, catalog: Catalog) throws(RegistryError) -> GCPlan {
+    func planGarbage(_ options: GCOptions, catalog: any CatalogStore) throws(RegistryError) -> GCPlan {
         let now = options.now ?? clock()
         let grace = Double(options.grace.components.seconds) + Double(options.grace.components.attoseconds) * 1e-18
         var collector = GarbageCollector(now: now, grace: grace, maxSize: options.maxSize)
@@ -68,7 +68,7 @@ extension Registry {
                 collector.leases = try snapshot.leases().map { lease in
                     .init(
                         name: lease.name, holder: Self.holder(of: lease), expiresAt: lease.expiresAt,
-                        deadReason: lease.isExpired(at: now) ? "expired" : Self.holderIsGone(lease) ? "holder gone" : nil)
+                        deadReason: lease.isExpired(at: now) ? "expired" : catalog.leaseHolderIsGone(lease) ? "holder gone" : nil)
                 }
             }
         } catch {
@@ -78,7 +78,7 @@ extension Registry {
     }
 
     /// Carries `plan` out with the re-checks; returns what was done.
-    private func carryOut(_ plan: GCPlan, catalog: Catalog) throws(RegistryError) -> GCPlan {
+    private func carryOut(_ plan: GCPlan, catalog: any CatalogStore) throws(RegistryError) -> GCPlan {
         var done = GCPlan(dryRun: false)
         done.skipped = plan.skipped
         let evicted = try evict(plan.artifacts, catalog: catalog, into: &done)
@@ -106,7 +106,7 @@ extension Registry {
     }
 
     /// Evicts the planned artifacts in batches, each re-checked under the write lock; returns the keys evicted.
-    private func evict(_ artifacts: [GCPlan.Artifact], catalog: Catalog, into done: inout GCPlan) throws(RegistryError)
+    private func evict(_ artifacts: [GCPlan.Artifact], catalog: any CatalogStore, into done: inout GCPlan) throws(RegistryError)
         -> Set<String>
     {
         var evicted = Set<String>()
@@ -117,8 +117,7 @@ extension Registry {
             let outcomes: [EvictionOutcome]
             do {
                 outcomes = try catalog.evictArtifacts(
-                    batch.map { Eviction(key: $0.key, notUsedSince: $0.lastUsedAt, reason: $0.reason) },
-                    isStale: Self.holderIsGone)
+                    batch.map { Eviction(key: $0.key, notUsedSince: $0.lastUsedAt, reason: $0.reason) })
             } catch {
                 throw RegistryError(error)
             }
@@ -137,13 +136,13 @@ extension Registry {
 
     /// Deletes the planned blobs, ingest files and stray directories in one catalog transaction, if no
     /// lease is live by then; deletes dead leases either way.
-    private func sweep(_ plan: GCPlan, catalog: Catalog, into done: inout GCPlan) throws(RegistryError) {
+    private func sweep(_ plan: GCPlan, catalog: any CatalogStore, into done: inout GCPlan) throws(RegistryError) {
         let strays = plan.directories.filter { $0.kind != .evicted }
         guard !plan.blobs.isEmpty || !plan.ingest.isEmpty || !strays.isEmpty || !plan.leases.isEmpty else { return }
         var removeAfterCommit: [String] = []
         let outcome: SweepOutcome
         do {
-            outcome = try catalog.sweepBlobs(isStale: Self.holderIsGone) { snapshot in
+            outcome = try catalog.sweepBlobs { snapshot in
                 var deleted: [String] = []
                 for blob in plan.blobs {
                     if try snapshot.isReferenced(digest: blob.digest) {

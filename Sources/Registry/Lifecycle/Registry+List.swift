@@ -1,6 +1,6 @@
 import Foundation
 import BlobStore
-package import Catalog
+package import LoomCore
 
 /// Everything `loom ls` shows.
 package struct Listing: Sendable {
@@ -66,7 +66,7 @@ extension Registry {
     }
 
     /// The artifact whose key is `text` (`sha256:<hex>`, bare hex, or a unique prefix of ≥ 8 hex digits).
-    func findArtifact(_ text: String, catalog: Catalog) throws(RegistryError) -> ArtifactRecord? {
+    func findArtifact(_ text: String, catalog: any CatalogStore) throws(RegistryError) -> ArtifactRecord? {
         let hex = text.hasPrefix("sha256:") ? String(text.dropFirst(7)) : text
         guard hex.count >= 8, hex.count <= 64, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
         do {

@@ -1,3 +1,4 @@
+import LoomBackends
 import Foundation
 import LoomTesting
 import Logging
@@ -20,7 +21,7 @@ import Glibc
         let scratch = try TemporaryDirectory(prefix: "loom-inside")
         let model = scratch.path + "/model"
         try fm.copyItem(atPath: Fixtures.path("bases/llama-tiny"), toPath: model)
-        let registry = try Registry(root: model + "/Store", logger: Logger(label: "test"))
+        let registry = try StoreBackends.registry(root: model + "/Store", logger: Logger(label: "test"))
         let first = try registry.registerBase(directory: model, name: "tiny")
         let again = try registry.registerBase(directory: model, name: "tiny")
         #expect(first.created)
