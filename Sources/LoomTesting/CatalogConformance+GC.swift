@@ -1,5 +1,5 @@
-internal import Foundation
-internal import LoomCore
+package import Foundation
+package import LoomCore
 internal import LoomJSON
 
 /// gc's re-check: a sweep runs only while no live lease exists, under the write turn, so a blob that a

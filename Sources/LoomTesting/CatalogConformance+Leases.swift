@@ -1,5 +1,5 @@
-internal import Foundation
-internal import LoomCore
+package import Foundation
+package import LoomCore
 
 /// Leases are time-based: they last until their expiry, a renewal moves it, an expired lease is taken
 /// over, and a released one is free at once.

@@ -47,7 +47,8 @@ final class GCStore {
         try harness.addAdapter("llama-qv-b")
     }
 
-    func catalog() throws -> SQLiteCatalog { try registry.writableCatalog() }
+    // The SQLite catalog itself: these tests plant leases with the isStale hooks only it has.
+    func catalog() throws -> SQLiteCatalog { try #require(registry.writableCatalog() as? SQLiteCatalog) }
 
     /// Builds llama-tiny with `adapters` one minute after the previous build, so last-used times differ.
     func build(_ adapters: [(String, Double)], dtype: ModelDType?) throws -> ArtifactRecord {

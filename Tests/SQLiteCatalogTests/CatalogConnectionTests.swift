@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import LoomCore
-import SQLiteCatalog
+import LoomCore
+@testable import SQLiteCatalog
 
 /// The settings every catalog connection must have, read back from SQLite itself: GRDB's `DatabasePool`
 /// applies settings of its own when it opens, and they must not override the catalog's.
