@@ -23,6 +23,15 @@ public struct Digest: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(hex: text.dropFirst(Self.prefix.count))
     }
 
+    /// `text` without its leading `sha256:` when it has one, else all of it: for user input that may name
+    /// a digest with or without the prefix, or by a prefix of its hex digits (not validated here).
+    public static func hexPart(of text: String) -> Substring {
+        text.hasPrefix(prefix) ? text.dropFirst(prefix.count) : Substring(text)
+    }
+
+    /// `sha256:` followed by `hexPrefix` (the first hex digits of a digest): for prefix lookups of keys.
+    public static func text(hexPrefix: some StringProtocol) -> String { prefix + hexPrefix }
+
     /// Parses exactly 64 lowercase hex digits (a blob's file name).
     public init?(hex: some StringProtocol) {
         var words: [UInt64] = []

@@ -1,13 +1,10 @@
 internal import LoomCore
+
 /// Checks on what callers hand the catalog, made before a write takes the lock, so that a refusal
 /// names the culprit instead of surfacing as a bare SQLite constraint failure.
 enum Validation {
     /// `sha256:` followed by 64 lowercase hex digits.
-    static func isDigest(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 71, text.hasPrefix("sha256:") else { return false }
-        return bytes[7...].allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-    }
+    static func isDigest(_ text: String) -> Bool { Digest(parsing: text) != nil }
 
     static func digest(_ text: String, _ what: @autoclosure () -> String) throws {
         guard isDigest(text) else {
