@@ -101,7 +101,7 @@ extension Registry {
         // A link into blobs/ names the blob it expects; a mismatch means the stored bytes changed.
         let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
         let blobDirectory = URL(fileURLWithPath: root + "/blobs/sha256").resolvingSymlinksInPath().path + "/"
-        if resolved.hasPrefix(blobDirectory), let named = Digest(parsing: "sha256:" + (resolved as NSString).lastPathComponent),
+        if resolved.hasPrefix(blobDirectory), let named = Digest(hex: (resolved as NSString).lastPathComponent),
             named != digest
         {
             notes.append("the store's blob \(named) no longer holds its bytes (they hash to \(digest)); run loom verify")
@@ -139,7 +139,7 @@ extension Registry {
             progress.advance(to: size)
         }
         let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        guard let digest = Digest(parsing: "sha256:" + hex) else { throw .internal("SHA-256 gave \(hex)") }
+        guard let digest = Digest(hex: hex) else { throw .internal("SHA-256 gave \(hex)") }
         return (digest, size)
     }
 }

@@ -86,7 +86,7 @@ extension Registry {
         let materializer = Materializer(registry: self)
         for directory in plan.directories where directory.kind == .evicted {
             let name = GarbageCollector.Entry(path: directory.path, size: 0, modified: .distantPast).name
-            guard evicted.contains("sha256:" + name), let key = Digest(parsing: "sha256:" + name) else { continue }
+            guard let key = Digest(hex: name), evicted.contains(key.description) else { continue }
             if materializer.remove(key, unless: { (try? catalog.artifact(key: key.description)) != nil }) {
                 done.directories.append(directory)
             } else {
@@ -178,7 +178,7 @@ extension Registry {
                 }
                 for directory in strays {
                     let name = GarbageCollector.Entry(path: directory.path, size: 0, modified: .distantPast).name
-                    if directory.kind == .orphan, try snapshot.hasArtifact(key: "sha256:" + name) {
+                    if directory.kind == .orphan, let key = Digest(hex: name), try snapshot.hasArtifact(key: key.description) {
                         done.skipped.append(.init(subject: directory.path, reason: "directory kept: its artifact was built again"))
                         continue
                     }
