@@ -1,4 +1,4 @@
-package import Foundation
+internal import Foundation
 
 /// One consistent view of a catalog: every read through it sees the same committed state, as of the
 /// moment the view began (snapshot isolation). Writes committed by others while it is in use, in this

@@ -1,4 +1,4 @@
-package import Foundation
+internal import Foundation
 
 /// Convenience reads and default arguments: each read runs on a snapshot of its own (use
 /// ``CatalogStore/snapshot(_:)`` when several reads must agree).

@@ -1,5 +1,5 @@
 package import Foundation
-package import LoomCore
+internal import LoomCore
 
 /// When a process started, as the kernel counts it: with the pid, it names one process, where a pid
 /// alone may since have been reused by another.

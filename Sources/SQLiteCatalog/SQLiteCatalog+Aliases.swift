@@ -1,6 +1,6 @@
 internal import GRDB
 internal import LoomJSON
-package import LoomCore
+internal import LoomCore
 
 extension SQLiteCatalog {
     /// Gives base `name` the further name `alias`, with a `base.alias` event.

@@ -1,5 +1,5 @@
 internal import GRDB
-package import LoomCore
+internal import LoomCore
 
 extension SQLiteCatalog {
     /// Writes a consistent copy of the catalog to the new file `destination` with SQLite's online backup

@@ -1,4 +1,4 @@
-package import Foundation
+internal import Foundation
 package import LoomCore
 
 /// The SQLite catalog as a ``CatalogStore``: writes are `BEGIN IMMEDIATE` transactions (serialised by

@@ -2,7 +2,7 @@ internal import Foundation
 internal import GRDB
 internal import LoomFaults
 package import Logging
-package import LoomCore
+internal import LoomCore
 
 extension SQLiteCatalog {
     /// Creates or opens the database at `path` and applies `migrations` in order, up to and including

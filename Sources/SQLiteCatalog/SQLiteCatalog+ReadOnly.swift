@@ -3,7 +3,7 @@ package import Foundation
 internal import GRDB
 internal import LoomMigrations
 package import Logging
-package import LoomCore
+internal import LoomCore
 
 extension SQLiteCatalog {
     /// Opens the existing catalog at `path` for reading only: for a user who may read the store but not

@@ -4,7 +4,7 @@ internal import GRDB
 internal import LoomFaults
 internal import LoomMigrations
 package import Logging
-package import LoomCore
+internal import LoomCore
 
 /// The SQLite catalog of a loom store: bases, adapters, artifacts, leases and the hash-chained event log.
 ///
