@@ -2,13 +2,14 @@
 // loom: a registry and artifact store for model adapters.
 //
 // Imports go one way (DESIGN.md "Modules"):
-//   LoomJSON ← Safetensors ← Merge ─┐
-//   LoomJSON ← Catalog ─────────────┼─→ Registry ← LoomBackends ← LoomCLI ← loom
-//   BlobStore ──────────────────────┘                │
-//   BlobStore ← FileBlobStore ←──────────────────────┘
-// Safetensors, BlobStore, Catalog and Merge never import each other, except Merge → Safetensors.
-// Registry sees blob stores only through BlobStore's protocols; LoomBackends (the composition root)
-// is the one module that names a backend.
+//   LoomJSON ← Safetensors ← Merge ──────────────┐
+//   LoomJSON ← LoomCore ← BlobStore ─────────────┼─→ Registry ← LoomBackends ← LoomCLI ← loom
+//              LoomCore ← SQLiteCatalog ─────────┼──────────────↗ ↑
+//              BlobStore ← FileBlobStore ────────┼────────────────┘
+//              LoomCore (digests, records, errors, the catalog protocols) ─┘
+// Registry sees the catalog only through LoomCore's protocols and blob stores only through BlobStore's;
+// LoomBackends (the composition root) is the one module that names a backend. Safetensors, BlobStore,
+// SQLiteCatalog and Merge never import each other, except Merge → Safetensors.
 import PackageDescription
 
 // Every Swift target gets the same strictness (style.md rule 4).
@@ -43,17 +44,26 @@ let package = Package(
         /** The safetensors format only: strict header parsing, mmapped tensor views, streaming writer, shard index. */
         .target(name: "Safetensors", dependencies: ["LoomJSON"], swiftSettings: strictness),
 
+        // MARK: - Core
+
+        /** The backend-neutral core: the Digest type, catalog records and errors, the catalog protocols. */
+        .target(
+            name: "LoomCore",
+            dependencies: ["LoomJSON", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictness
+        ),
+
         // MARK: - Storage
 
         /** Blob-store protocols (no file paths), digests, the hashing code, shared values, the in-memory store. */
         .target(
             name: "BlobStore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["LoomCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictness
         ),
 
         /** The file-system blob store: ingest (hash while writing, fsync, rename), its on-disk layout, local files. */
-        .target(name: "FileBlobStore", dependencies: ["BlobStore", "LoomFaults"], swiftSettings: strictness),
+        .target(name: "FileBlobStore", dependencies: ["BlobStore", "LoomCore", "LoomFaults"], swiftSettings: strictness),
 
         /** The catalog's schema: numbered SQL files, embedded at build time so a copied-alone binary works. */
         .target(
@@ -77,11 +87,11 @@ let package = Package(
         /** The one SQLite option GRDB cannot set from Swift (a variadic C call). */
         .target(name: "CSQLiteOptions", dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]),
 
-        /** SQLite via GRDB: migrations, records, queries, leases, the hash-chained event log. */
+        /** The SQLite catalog (GRDB): migrations, queries, leases, the hash-chained event log, behind LoomCore's protocols. */
         .target(
-            name: "Catalog",
+            name: "SQLiteCatalog",
             dependencies: [
-                "LoomJSON", "LoomMigrations", "LoomFaults", "CSQLiteOptions",
+                "LoomCore", "LoomJSON", "LoomMigrations", "LoomFaults", "CSQLiteOptions",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -110,7 +120,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "LoomJSON", "LoomFaults", "Safetensors", "BlobStore", "Catalog", "Merge",
+                "LoomCore", "LoomJSON", "LoomFaults", "Safetensors", "BlobStore", "Merge",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,7 +130,10 @@ let package = Package(
         /** The composition root: builds a Registry over the chosen backends (the only module naming one). */
         .target(
             name: "LoomBackends",
-            dependencies: ["Registry", "BlobStore", "FileBlobStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Registry", "LoomCore", "BlobStore", "FileBlobStore", "SQLiteCatalog",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictness
         ),
 
@@ -128,7 +141,7 @@ let package = Package(
         .target(
             name: "LoomCLI",
             dependencies: [
-                "Registry", "LoomBackends", "Catalog", "LoomJSON",
+                "Registry", "LoomBackends", "LoomCore", "LoomJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -142,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "loom-bench",
             dependencies: [
-                "LoomJSON", "Safetensors", "Catalog", "BlobStore", "LoomBackends",
+                "LoomJSON", "LoomCore", "Safetensors", "LoomBackends", "Registry", "BlobStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -162,17 +175,18 @@ let package = Package(
         /** Test support: temporary stores, fixture locations, tensor comparison, the fuzz entry points, conformance suites. */
         .target(
             name: "LoomTesting",
-            dependencies: ["LoomJSON", "Safetensors", "Merge", "BlobStore"],
+            dependencies: ["LoomJSON", "LoomCore", "Safetensors", "Merge", "BlobStore"],
             swiftSettings: strictness
         ),
 
         .testTarget(name: "LoomJSONTests", dependencies: ["LoomJSON"], swiftSettings: strictness),
         .testTarget(name: "SafetensorsTests", dependencies: ["Safetensors", "LoomJSON", "LoomTesting"], swiftSettings: strictness),
-        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "FileBlobStore", "LoomTesting"], swiftSettings: strictness),
+        .testTarget(name: "LoomCoreTests", dependencies: ["LoomCore"], swiftSettings: strictness),
+        .testTarget(name: "BlobStoreTests", dependencies: ["BlobStore", "FileBlobStore", "LoomCore", "LoomTesting"], swiftSettings: strictness),
         .testTarget(
-            name: "CatalogTests",
+            name: "SQLiteCatalogTests",
             dependencies: [
-                "Catalog", "LoomMigrations", "LoomTesting", "LoomJSON",
+                "SQLiteCatalog", "LoomCore", "LoomMigrations", "LoomTesting", "LoomJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -183,7 +197,7 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: [
-                "Registry", "LoomBackends", "Catalog", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
+                "Registry", "LoomBackends", "SQLiteCatalog", "LoomCore", "BlobStore", "Safetensors", "Merge", "LoomJSON", "LoomTesting",
                 // Raw SQL and an independent sha256: to tamper with a store as an attacker would and check audit's
                 // digests, and to plant leases of other (dead) processes for gc.
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -194,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "LoomCLITests",
             dependencies: [
-                "LoomCLI", "LoomJSON", "Safetensors", "LoomTesting",
+                "LoomCLI", "LoomCore", "LoomJSON", "Safetensors", "LoomTesting",
                 // Raw SQL, to edit an event row as an attacker would before running `loom verify`, and to plant
                 // leases and read the catalog in crash and concurrency tests.
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,3 +1,5 @@
+public import LoomCore
+
 /// A committed blob: its digest and its size in bytes.
 public struct BlobInfo: Hashable, Sendable {
     /// The digest that names the blob.

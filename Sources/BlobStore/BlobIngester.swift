@@ -1,3 +1,5 @@
+public import LoomCore
+
 /// Puts bytes into the store under their digest.
 ///
 /// Every write is private until its commit checks it and makes the blob visible in one atomic step; a

@@ -1,3 +1,5 @@
+public import LoomCore
+
 /// Lists, checks and deletes what the store holds; the capability garbage collection and `verify` need.
 ///
 /// Listing never rehashes; ``verify(_:size:)`` does. Implementations are safe to call from any thread.

@@ -1,3 +1,5 @@
+public import LoomCore
+
 /// Finds and reads committed blobs. Never creates, changes or deletes anything.
 ///
 /// Implementations are safe to call from any thread.

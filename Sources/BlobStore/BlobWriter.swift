@@ -1,3 +1,5 @@
+public import LoomCore
+
 /// A streaming ingest (``BlobIngester/makeWriter()``): bytes are taken privately and hashed as they come;
 /// ``commit(expecting:size:)`` checks them and makes them a blob.
 ///

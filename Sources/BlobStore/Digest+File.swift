@@ -1,4 +1,5 @@
 import Crypto
+public import LoomCore
 
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-extension Digest {
+extension LoomCore.Digest {
     /// Bytes per read when hashing a file: large enough to amortize a syscall and a thread hop.
     package static let fileChunkSize = 8 << 20
 
@@ -18,7 +19,7 @@ extension Digest {
     /// - Throws: ``BlobStoreError`` `io` naming `path` when a read fails.
     public static func hashing(
         file fd: Int32, path: String, progress: ((Int64) -> Void)? = nil
-    ) throws -> (digest: Digest, size: Int64) {
+    ) throws -> (digest: LoomCore.Digest, size: Int64) {
         let chunk = fileChunkSize
         let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: 2 * chunk, alignment: 64)
         let hasher = HashPipeline()
@@ -47,7 +48,7 @@ extension Digest {
     }
 }
 
-/// An incremental SHA-256 on the calling thread, giving a ``Digest``: for callers that hash pieces as
+/// An incremental SHA-256 on the calling thread, giving a ``LoomCore.Digest``: for callers that hash pieces as
 /// they get them (mapped windows, chunks from a backend). A value; not shared between threads.
 public struct DigestHasher {
     private var sha = SHA256()
@@ -61,7 +62,7 @@ public struct DigestHasher {
     }
 
     /// The digest of every byte given. Call once.
-    public func finalize() -> Digest {
-        Digest(sha.finalize())
+    public func finalize() -> LoomCore.Digest {
+        LoomCore.Digest(sha.finalize())
     }
 }

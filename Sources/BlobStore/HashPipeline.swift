@@ -1,3 +1,4 @@
+public import LoomCore
 import Crypto
 import Dispatch
 
@@ -51,9 +52,9 @@ package final class HashPipeline {
     }
 
     /// The digest of all chunks. Call once, after ``drain()``.
-    package func finalize() -> Digest {
+    package func finalize() -> LoomCore.Digest {
         precondition(pending == 0, "HashPipeline: finalize with chunks pending")
-        return Digest(state.sha.finalize())
+        return LoomCore.Digest(state.sha.finalize())
     }
 
     // @unchecked Sendable: while chunks are pending only the helper touches `sha` (jobs run one at a

@@ -1,3 +1,4 @@
+public import LoomCore
 import Dispatch
 
 #if canImport(FoundationEssentials)

@@ -1,3 +1,5 @@
+public import LoomCore
+
 /// What an ingest committed.
 public struct IngestResult: Hashable, Sendable {
     /// The digest of the ingested bytes (checked against the expected one, when given).

@@ -1,3 +1,4 @@
+public import LoomCore
 /// The explicit capability of a store that can hand out a local file for a digest: the file store, and
 /// later an object store with a local cache. The merge mmaps these files, materialization links to them,
 /// pull and backup copy or link them; whatever needs a path asks this, never builds one.

@@ -1,3 +1,4 @@
+public import LoomCore
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
 #else

@@ -1,3 +1,5 @@
+public import LoomCore
+
 /// The result of rehashing one blob (``BlobManager/verify(_:size:)``).
 public enum VerifyOutcome: Hashable, Sendable {
     /// The file exists and hashes to its name (and has the expected size, when one was given).

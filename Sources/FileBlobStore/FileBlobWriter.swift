@@ -1,3 +1,4 @@
+public import LoomCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,4 +1,7 @@
 public import BlobStore
+public import LoomCore
+import Crypto
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,7 +14,7 @@ extension FileSystemBlobStore {
 
     /// The `stat` of a committed blob's file (one `lstat`, no read); nil when it is absent or not a
     /// regular file. Never throws: an unreadable store answers nil, as ``contains(_:)`` answers false.
-    public func status(of digest: Digest) -> BlobFileStatus? {
+    public func status(of digest: LoomCore.Digest) -> BlobFileStatus? {
         guard let info = try? FileSystem.status(layout.path(of: digest)), FileSystem.isRegular(info) else { return nil }
         return BlobFileStatus(info)
     }
@@ -24,7 +27,7 @@ extension FileSystemBlobStore {
     /// windows; a cancelled check returns nil.
     /// - Throws: ``BlobStoreError`` `io` naming the blob when the file exists but cannot be opened, mapped or
     ///   examined; `invalid` when it is not a regular file.
-    public func check(_ digest: Digest, size expectedSize: Int64?, isCancelled: () -> Bool) throws -> BlobCheck? {
+    public func check(_ digest: LoomCore.Digest, size expectedSize: Int64?, isCancelled: () -> Bool = { false }) throws -> BlobCheck? {
         let path = layout.path(of: digest)
         let fd = FileSystem.openDescriptor(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard fd >= 0 else {
@@ -68,7 +71,7 @@ extension FileSystemBlobStore {
     /// - Returns: true when the file was removed.
     /// - Throws: ``BlobStoreError`` `io` when it cannot be removed.
     @discardableResult
-    public func removeCorrupt(_ digest: Digest, checked: BlobFileStatus) throws -> Bool {
+    public func removeCorrupt(_ digest: LoomCore.Digest, checked: BlobFileStatus) throws -> Bool {
         guard let current = status(of: digest), current == checked else { return false }
         try FileSystem.removeFile(layout.path(of: digest))
         return true

@@ -1,11 +1,13 @@
 import BlobStore
-import Catalog
+import LoomBackends
+import Registry
+import LoomCore
 import Foundation
 import LoomJSON
 import Logging
 import LoomBackends
 
-/// What the bench does to a loom store directly, through the Catalog and BlobStore APIs, between timed
+/// What the bench does to a loom store directly, through the catalog protocol and BlobStore APIs, between timed
 /// runs: drop built artifacts so that the next build is cold, and seed a copy of a store with
 /// synthetic artifacts for `ls` and gc.
 ///
@@ -108,10 +110,9 @@ enum StoreFixture {
     }
 
     /// The catalog of the store at `root`, or nil when it has none (nothing is created).
-    private static func open(_ root: String) throws -> Catalog? {
+    private static func open(_ root: String) throws -> (any CatalogStore)? {
         var logger = Logger(label: "loom-bench")
         logger.logLevel = .warning
-        let path = root + "/catalog.sqlite"
-        return try Catalog.openExisting(path: path, logger: logger)
+        return try StoreBackends.registry(root: root, logger: logger).existingCatalog()
     }
 }

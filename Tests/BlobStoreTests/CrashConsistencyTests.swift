@@ -1,5 +1,6 @@
 import BlobStore
 import FileBlobStore
+import LoomCore
 import Foundation
 import Testing
 

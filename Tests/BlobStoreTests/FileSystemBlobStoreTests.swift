@@ -1,5 +1,6 @@
 import BlobStore
 import FileBlobStore
+import LoomCore
 import Crypto
 import Foundation
 import Testing
@@ -20,7 +21,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let root = directory.path + "/never-written"
         let store = try FileSystemBlobStore(root: root)
-        let digest = Digest(hashing: Array("x".utf8))
+        let digest = LoomCore.Digest(hashing: Array("x".utf8))
         #expect(!store.contains(digest))
         #expect(throws: BlobStoreError.self) { try store.size(of: digest) }
         #expect(try store.allBlobs().isEmpty)
@@ -106,7 +107,7 @@ import Testing
         }
         feeder.start()
         let result = try store.ingest(contentsOf: fifo)
-        #expect(result.digest == Digest(hashing: bytes))
+        #expect(result.digest == LoomCore.Digest(hashing: bytes))
         #expect(try contents(of: store.path(of: result.digest)) == bytes)
     }
 
@@ -121,10 +122,10 @@ import Testing
         flipped[12_345] ^= 0x01
         try Data(flipped).write(to: URL(fileURLWithPath: path))
         let outcome = try store.verify(digest)
-        #expect(outcome == .corrupt(actual: Digest(hashing: flipped)))
+        #expect(outcome == .corrupt(actual: LoomCore.Digest(hashing: flipped)))
         let finding = try #require(outcome.finding(for: digest))
         #expect(finding.contains(digest.description))
-        #expect(finding.contains(Digest(hashing: flipped).description))
+        #expect(finding.contains(LoomCore.Digest(hashing: flipped).description))
     }
 
     @Test func commitWhenTheBlobAppearsMeanwhileDiscardsTheCopy() throws {

@@ -3,6 +3,7 @@ import LoomJSON
 import LoomTesting
 import Testing
 
+import LoomCore
 import Registry
 
 /// Signed provenance (issue 12 item 10): `loom key generate`, `loom audit --in-toto --sign`, and

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoomJSON
+import LoomCore
 import Registry
 import Testing
 

@@ -1,4 +1,5 @@
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Crypto
 import Foundation
 import LoomJSON

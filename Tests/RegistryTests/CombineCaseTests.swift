@@ -1,4 +1,5 @@
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import LoomJSON
 import LoomTesting

@@ -1,5 +1,6 @@
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import LoomJSON
 import LoomTesting

@@ -1,5 +1,7 @@
+import LoomBackends
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import LoomBackends
 import Logging

@@ -1,5 +1,6 @@
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Dispatch
 import Foundation
 import LoomJSON

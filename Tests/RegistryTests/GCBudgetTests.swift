@@ -1,4 +1,5 @@
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import Testing
 
@@ -107,7 +108,7 @@ import Glibc
         try store.catalog().touchArtifact(key: artifact.key)
         let outcomes = try store.catalog().evictArtifacts(
             plan.artifacts.map { Eviction(key: $0.key, notUsedSince: $0.lastUsedAt, reason: $0.reason) },
-            isStale: Registry.holderIsGone)
+            isStale: LeaseHolderLiveness.isGone)
         guard case .kept(_, let reason) = try #require(outcomes.first) else {
             Issue.record("a used artifact was evicted")
             return

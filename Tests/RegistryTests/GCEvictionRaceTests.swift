@@ -1,5 +1,6 @@
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import Testing
 
@@ -22,7 +23,7 @@ import Testing
     /// The eviction step of gc: the row goes, as its plan saw it.
     func evictRow() throws {
         let outcomes = try harness.registry.writableCatalog().evictArtifacts(
-            [Eviction(key: built.artifact.key, notUsedSince: built.artifact.lastUsedAt, reason: "test")], isStale: { _ in false })
+            [Eviction(key: built.artifact.key, notUsedSince: built.artifact.lastUsedAt, reason: "test")])
         #expect(outcomes.count == 1)
         guard case .evicted = outcomes.first else {
             Issue.record("not evicted: \(outcomes)")

@@ -1,5 +1,6 @@
 import BlobStore
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import GRDB
 import Testing
@@ -46,7 +47,8 @@ final class GCStore {
         try harness.addAdapter("llama-qv-b")
     }
 
-    func catalog() throws -> Catalog { try registry.writableCatalog() }
+    // The SQLite catalog itself: these tests plant leases with the isStale hooks only it has.
+    func catalog() throws -> SQLiteCatalog { try #require(registry.writableCatalog() as? SQLiteCatalog) }
 
     /// Builds llama-tiny with `adapters` one minute after the previous build, so last-used times differ.
     func build(_ adapters: [(String, Double)], dtype: ModelDType?) throws -> ArtifactRecord {

@@ -1,4 +1,5 @@
-import Catalog
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import GRDB
 import Testing
@@ -38,7 +39,7 @@ import Glibc
             return
         }
         #expect(lease.holderStartTime == ProcessStartTime.of(getpid()))
-        #expect(!Registry.holderIsGone(lease))
+        #expect(!LeaseHolderLiveness.isGone(lease))
     }
 
     /// The pid is alive (this very test process) but started at another time: the holder is gone, and
@@ -50,11 +51,11 @@ import Glibc
         try Self.plant(store, "build:same", pid: getpid(), start: actual)
         try Self.plant(store, "build:unknown", pid: getpid(), start: nil)
         let leases = Dictionary(uniqueKeysWithValues: try store.catalog().leases().map { ($0.name, $0) })
-        #expect(try Registry.holderIsGone(#require(leases["build:reused"])))
-        #expect(try !Registry.holderIsGone(#require(leases["build:same"])))
-        #expect(try !Registry.holderIsGone(#require(leases["build:unknown"])))
+        #expect(try LeaseHolderLiveness.isGone(#require(leases["build:reused"])))
+        #expect(try !LeaseHolderLiveness.isGone(#require(leases["build:same"])))
+        #expect(try !LeaseHolderLiveness.isGone(#require(leases["build:unknown"])))
 
-        let outcome = try store.catalog().acquireLease(name: "build:reused", ttl: .seconds(30), isStale: Registry.holderIsGone)
+        let outcome = try store.catalog().acquireLease(name: "build:reused", ttl: .seconds(30), isStale: LeaseHolderLiveness.isGone)
         guard case .acquired = outcome else {
             Issue.record("a lease whose pid was reused was not taken over: \(outcome)")
             return

@@ -1,4 +1,6 @@
-import Catalog
+import LoomBackends
+import LoomCore
+import SQLiteCatalog
 import Foundation
 import LoomBackends
 import LoomTesting

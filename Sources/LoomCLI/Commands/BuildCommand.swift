@@ -1,4 +1,4 @@
-import Catalog
+import LoomCore
 import ArgumentParser
 import LoomJSON
 import Registry

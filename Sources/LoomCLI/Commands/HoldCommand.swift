@@ -1,5 +1,5 @@
 import ArgumentParser
-import Catalog
+import LoomCore
 import LoomJSON
 import Registry
 

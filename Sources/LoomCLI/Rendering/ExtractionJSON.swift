@@ -1,4 +1,4 @@
-import Catalog
+import LoomCore
 import LoomJSON
 
 /// The `extracted_from` member of an extracted adapter's documents (`adapter extract`, `show`).

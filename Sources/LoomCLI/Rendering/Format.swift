@@ -1,4 +1,5 @@
 import Foundation
+import LoomCore
 
 /// Human formatting for tables: sizes in binary units, relative ages, short digests.
 enum Format {
@@ -40,8 +41,8 @@ enum Format {
 
     /// `sha256:` and the first 12 hex digits.
     static func short(_ digest: String) -> String {
-        guard digest.hasPrefix("sha256:") else { return digest }
-        return String(digest.prefix(7 + 12))
+        guard digest.hasPrefix(Digest.prefix) else { return digest }
+        return Digest.text(hexPrefix: Digest.hexPart(of: digest).prefix(12))
     }
 }
 

@@ -1,4 +1,4 @@
-import Catalog
+import LoomCore
 import Foundation
 import LoomJSON
 import Registry

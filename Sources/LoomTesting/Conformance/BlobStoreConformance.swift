@@ -1,3 +1,4 @@
+public import LoomCore
 public import BlobStore
 import Foundation
 

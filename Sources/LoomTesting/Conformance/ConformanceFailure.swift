@@ -6,6 +6,23 @@ public struct ConformanceFailure: Error, CustomStringConvertible {
     public let line: UInt
 
     public var description: String { "conformance: \(message) (line \(line))" }
+
+    init(message: String, line: UInt) {
+        self.message = message
+        self.line = line
+    }
+
+    /// A failure described by `description` (the catalog suite names the case in it).
+    init(description: String, line: UInt = #line) {
+        self.init(message: description, line: line)
+    }
+
+    /// Throws a failure naming the case and saying `message` unless `condition` holds.
+    static func check(
+        _ condition: Bool, _ message: @autoclosure () -> String, case name: String = #function, line: UInt = #line
+    ) throws(ConformanceFailure) {
+        guard condition else { throw ConformanceFailure(message: "\(name): \(message())", line: line) }
+    }
 }
 
 /// Throws ``ConformanceFailure`` with `message` unless `condition` holds.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import LoomCore
 
 /// An Ed25519 private key, stored as PEM PKCS #8 (`-----BEGIN PRIVATE KEY-----`, RFC 8410), the form
 /// `openssl genpkey -algorithm ed25519` writes and Python's `cryptography` loads. Value type; thread-safe.
@@ -65,7 +66,7 @@ package struct VerifyingKey: Sendable {
     package var pem: String { PEM.encode(der, label: "PUBLIC KEY") }
 
     /// `sha256:` and the hex SHA-256 of the SubjectPublicKeyInfo DER: the key id signatures carry.
-    package var keyID: String { "sha256:" + SHA256.hash(data: der).map { String(format: "%02x", $0) }.joined() }
+    package var keyID: String { Digest(hashing: der).description }
 
     func isValid(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         key.isValidSignature(signature, for: message)

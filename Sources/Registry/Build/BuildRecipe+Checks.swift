@@ -1,4 +1,4 @@
-import Catalog
+import LoomCore
 
 extension BuildRecipe {
     /// Refuses one adapter given twice (by name, or two names with the same bytes).

@@ -1,5 +1,5 @@
 import BlobStore
-package import Catalog
+package import LoomCore
 import Foundation
 import LoomFaults
 import LoomJSON
@@ -83,7 +83,7 @@ extension Registry {
         while true {
             let outcome: LeaseOutcome
             do {
-                outcome = try catalog.acquireLease(name: leaseName, ttl: Self.buildLeaseTTL, isStale: Self.holderIsGone)
+                outcome = try catalog.acquireLease(name: leaseName, ttl: Self.buildLeaseTTL)
             } catch {
                 throw RegistryError(error)
             }
@@ -123,7 +123,7 @@ extension Registry {
     /// holding it, and is removed unless a base or adapter holds it, so the rebuild can write it again;
     /// `notes` gets a line saying so. Artifacts without recorded stats (committed before migration 0003)
     /// are only checked for existence, unless `verify` is set.
-    func cacheHit(_ key: Digest, catalog: Catalog, verify: Bool, notes: inout [String]) throws(RegistryError) -> BuildResult? {
+    func cacheHit(_ key: Digest, catalog: any CatalogStore, verify: Bool, notes: inout [String]) throws(RegistryError) -> BuildResult? {
         do {
             guard let artifact = try catalog.artifact(key: key.description) else { return nil }
             // Touch first: gc re-checks last use under the write lock, so from here on it keeps this artifact.
@@ -161,9 +161,6 @@ extension Registry {
         }
         return out
     }
-
-    /// True when a lease's holder cannot be running any more (``leaseHolderIsGone(_:)``).
-    static let holderIsGone: @Sendable (LeaseRecord) -> Bool = { lease in leaseHolderIsGone(lease) }
 
     static var hostName: String {
         var buffer = [UInt8](repeating: 0, count: 256)

@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 
 /// A build's inputs may be removed (`loom rm`) between the moment the build resolves them and the moment
 /// it reads their files: these checks turn that race into a clear "not found" instead of a half-read input
@@ -11,7 +11,7 @@ import Catalog
 /// because SQLite may give a removed row's id to the next registration.
 extension Registry {
     /// Throws `.notFound` naming the first input of `recipe` whose row is gone or now names other content.
-    func ensureInputsRegistered(_ recipe: BuildRecipe, catalog: Catalog) throws(RegistryError) {
+    func ensureInputsRegistered(_ recipe: BuildRecipe, catalog: any CatalogStore) throws(RegistryError) {
         let base = recipe.base
         let missing: String?
         do {

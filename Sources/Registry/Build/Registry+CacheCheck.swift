@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Logging
 
 /// The cache hit's integrity check: cheap by default (stats only), a full rehash when asked or when the
@@ -22,7 +22,7 @@ extension Registry {
     ///
     /// - Throws: ``RegistryError`` when the catalog cannot be read or written, or a blob cannot be read.
     func checkCachedBlobs(
-        _ artifact: ArtifactRecord, entries: [Manifest.Entry], catalog: Catalog, verify: Bool
+        _ artifact: ArtifactRecord, entries: [Manifest.Entry], catalog: any CatalogStore, verify: Bool
     ) throws(RegistryError) -> CachedBlobs {
         do {
             let recorded = try catalog.artifactBlobStats(artifactID: artifact.id)
@@ -52,7 +52,7 @@ extension Registry {
     /// it (then that registration is damaged: the rebuild fails naming it, and `loom verify` reports it).
     /// Returns the note for the build's result.
     func dropCorrupt(
-        _ entry: Manifest.Entry, finding: String, checked: BlobFileStatus, catalog: Catalog
+        _ entry: Manifest.Entry, finding: String, checked: BlobFileStatus, catalog: any CatalogStore
     ) throws -> String {
         let digest = entry.digest.description
         let holders = try catalog.holders(ofDigest: digest)

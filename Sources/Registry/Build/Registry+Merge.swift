@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 import LoomFaults
 import LoomJSON
@@ -13,7 +13,7 @@ public enum LoomVersion {
 
 extension Registry {
     /// Resolves a request to digests: the base, the weighted adapters and the output dtype.
-    func resolve(_ request: BuildRequest, catalog: Catalog) throws(RegistryError) -> BuildRecipe {
+    func resolve(_ request: BuildRequest, catalog: any CatalogStore) throws(RegistryError) -> BuildRecipe {
         do {
             switch request.target {
             case .named(let reference):
@@ -91,7 +91,7 @@ extension Registry {
     ///
     /// - Throws: ``RegistryError`` `.invalid` naming the adapter that does not apply or the combination
     ///   that cannot be built.
-    func prepare(_ recipe: BuildRecipe, catalog: Catalog) throws(RegistryError) -> PreparedBuild {
+    func prepare(_ recipe: BuildRecipe, catalog: any CatalogStore) throws(RegistryError) -> PreparedBuild {
         let base = recipe.base
         let loaded = try BaseModelLoader(registry: self).load(base, catalog: catalog)
         let model = loaded.model
@@ -129,7 +129,7 @@ extension Registry {
     }
 
     /// The merge plan of `recipe` (validation only: nothing is written).
-    func plan(_ recipe: BuildRecipe, catalog: Catalog) throws(RegistryError) -> MergePlan {
+    func plan(_ recipe: BuildRecipe, catalog: any CatalogStore) throws(RegistryError) -> MergePlan {
         let prepared = try prepare(recipe, catalog: catalog)
         prepared.close()
         return prepared.plan
@@ -148,7 +148,7 @@ extension Registry {
     /// - Throws: ``RegistryError``, `.io` naming a corrupt or missing input blob and whose file it is;
     ///   blobs already written to `store` stay there unreferenced.
     func writeMerged(
-        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, into store: any BlobIngester, progress: any ProgressSink,
+        _ recipe: BuildRecipe, key: Digest, catalog: any CatalogStore, into store: any BlobIngester, progress: any ProgressSink,
         renewLease: () throws(RegistryError) -> Void
     ) throws(RegistryError) -> (entries: [Manifest.Entry], plan: MergePlan, checked: [Digest: BlobFileStatus], notes: [String]) {
         let base = recipe.base
@@ -184,7 +184,7 @@ extension Registry {
 
     /// Removes the outputs the store already had whose blob is corrupt (dropping any artifact holding
     /// one, as a cache hit does), so that the next build writes them anew. Returns whether any was.
-    private func discardCorruptOutputs(_ outputs: [Manifest.Entry], catalog: Catalog) throws(RegistryError) -> Bool {
+    private func discardCorruptOutputs(_ outputs: [Manifest.Entry], catalog: any CatalogStore) throws(RegistryError) -> Bool {
         var any = false
         for output in outputs {
             do {
@@ -210,7 +210,7 @@ extension Registry {
 
     /// Runs the merge for a resolved recipe under its lease and commits the artifact.
     func merge(
-        _ recipe: BuildRecipe, key: Digest, catalog: Catalog, leaseName: String, waited: Bool, progress: any ProgressSink
+        _ recipe: BuildRecipe, key: Digest, catalog: any CatalogStore, leaseName: String, waited: Bool, progress: any ProgressSink
     ) throws(RegistryError) -> BuildResult {
         let started = clock()
         let (entries, _, checked, notes) = try writeMerged(recipe, key: key, catalog: catalog, into: blobs, progress: progress) {
@@ -258,7 +258,7 @@ extension Registry {
     }
 
     /// An adapter's parsed config, its mmapped weights and its file rows, from the store.
-    func openAdapter(_ adapter: AdapterRecord, catalog: Catalog) throws(RegistryError) -> (AdapterConfig, SafetensorsFile, [FileEntry]) {
+    func openAdapter(_ adapter: AdapterRecord, catalog: any CatalogStore) throws(RegistryError) -> (AdapterConfig, SafetensorsFile, [FileEntry]) {
         let files: [FileEntry]
         do {
             files = try Self.checkedFiles(

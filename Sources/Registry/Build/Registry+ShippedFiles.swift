@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 
 extension Registry {
     /// The files a build's adapters ship (``AdapterFiles``) as output entries, and notes saying which

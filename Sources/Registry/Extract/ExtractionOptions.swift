@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 
 /// How `loom adapter extract` factorizes a fine-tune. A value type; `Sendable`.
 package struct ExtractionOptions: Sendable, Equatable {

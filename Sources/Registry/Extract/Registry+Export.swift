@@ -1,5 +1,5 @@
 import BlobStore
-package import Catalog
+package import LoomCore
 import Foundation
 
 #if canImport(Glibc)

@@ -1,5 +1,5 @@
 import BlobStore
-package import Catalog
+package import LoomCore
 import Foundation
 import Merge
 import Safetensors

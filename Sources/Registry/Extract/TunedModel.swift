@@ -1,3 +1,4 @@
+import LoomCore
 import BlobStore
 import Foundation
 import LoomJSON

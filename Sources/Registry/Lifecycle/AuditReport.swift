@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 
 /// What ``Registry/audit(_:progress:)`` found: one artifact's provenance, or every holder of a file.
 ///

@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 
 /// The catalog's event log as ``Registry/log(limit:)`` returns it: events oldest first, and what the
 /// hash-chain check of the whole log found.

@@ -1,4 +1,5 @@
 package import Foundation
+internal import LoomCore
 
 /// The pure gc planner: from plain values describing the catalog and the store, decides what goes and why.
 ///
@@ -191,7 +192,7 @@ package struct GarbageCollector: Sendable {
         }
         let allKeys = Set(artifacts.map(\.key))
         for entry in artifactEntries where entry.modified < cutoff {
-            if Self.isKeyHex(entry.name), !allKeys.contains("sha256:" + entry.name) {
+            if Self.isKeyHex(entry.name), !allKeys.contains(Digest.text(hexPrefix: entry.name)) {
                 plan.directories.append(.init(path: entry.path, kind: .orphan, reason: GCPlan.Reason.orphanDirectory))
             } else if entry.name.hasPrefix(".tmp-") || entry.name.hasPrefix(".trash-") {
                 plan.directories.append(.init(path: entry.path, kind: .leftover, reason: GCPlan.Reason.leftoverDirectory))
@@ -251,7 +252,7 @@ package struct GarbageCollector: Sendable {
     }
 
     /// The 64 hex digits of a `sha256:` key (the name of its `artifacts/` directory).
-    static func hex(_ key: String) -> String { key.hasPrefix("sha256:") ? String(key.dropFirst(7)) : key }
+    static func hex(_ key: String) -> String { String(Digest.hexPart(of: key)) }
 
     /// Whether `name` is 64 lowercase hex digits.
     static func isKeyHex(_ name: String) -> Bool {

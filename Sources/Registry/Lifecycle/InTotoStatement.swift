@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 package import LoomJSON
 
 /// An artifact's provenance as an in-toto Statement v1 with a SLSA Provenance v1 predicate.
@@ -117,6 +117,6 @@ package enum InTotoStatement {
 
     /// `{"sha256": <hex>}` for a `sha256:<hex>` digest.
     private static func sha256(_ digest: String) -> JSONValue {
-        .object(["sha256": .string(digest.hasPrefix("sha256:") ? String(digest.dropFirst("sha256:".count)) : digest)])
+        .object(["sha256": .string(String(Digest.hexPart(of: digest)))])
     }
 }

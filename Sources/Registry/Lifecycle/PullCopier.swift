@@ -1,4 +1,5 @@
 import BlobStore
+import LoomCore
 import struct Crypto.SHA256
 import Foundation
 
@@ -42,7 +43,7 @@ enum PullCopier {
             try writeAll(bytes, to: output, path: destination)
             total += Int64(count)
         }
-        let digest = Digest(parsing: "sha256:" + sha.finalize().map { String(format: "%02x", $0) }.joined())
+        let digest: Digest? = Digest(sha.finalize())
         guard total == entry.size, digest == entry.digest else {
             throw .io(
                 "the blob of \(Names.quoted(entry.path)) is corrupt: expected \(entry.digest) (\(entry.size) bytes), "
@@ -70,7 +71,7 @@ enum PullCopier {
             if count == 0 { break }
             sha.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
-        return Digest(parsing: "sha256:" + sha.finalize().map { String(format: "%02x", $0) }.joined())
+        return Digest(sha.finalize())
     }
 
     /// Writes `bytes` to the new file `path` (0644) and fsyncs it.

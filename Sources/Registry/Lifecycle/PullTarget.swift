@@ -1,4 +1,5 @@
 import BlobStore
+import LoomCore
 import Foundation
 import LoomJSON
 

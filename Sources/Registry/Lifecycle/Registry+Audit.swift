@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 
 extension Registry {
@@ -36,7 +36,7 @@ extension Registry {
     }
 
     /// The artifact a build of the recipe or adapter `text` would return, or nil when `text` is no name.
-    private func auditTarget(_ text: String, catalog: Catalog) throws(RegistryError) -> AuditReport? {
+    private func auditTarget(_ text: String, catalog: any CatalogStore) throws(RegistryError) -> AuditReport? {
         guard let reference = try? Reference(parsing: text) else { return nil }
         let kind: NameKind?
         do {
@@ -71,7 +71,7 @@ extension Registry {
     }
 
     /// Hashes the file at `path` and looks up every catalog row holding its bytes.
-    private func auditFile(_ path: String, catalog: Catalog?, progress: any ProgressSink) throws(RegistryError) -> AuditReport {
+    private func auditFile(_ path: String, catalog: (any CatalogStore)?, progress: any ProgressSink) throws(RegistryError) -> AuditReport {
         let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
@@ -100,7 +100,7 @@ extension Registry {
         // A link to a blob file names the blob it expects; a mismatch means the stored bytes changed.
         let resolved = URL(fileURLWithPath: absolute).resolvingSymlinksInPath().path
         let blobDirectory = URL(fileURLWithPath: blobs.blobDirectory).resolvingSymlinksInPath().path + "/"
-        if resolved.hasPrefix(blobDirectory), let named = Digest(parsing: "sha256:" + (resolved as NSString).lastPathComponent),
+        if resolved.hasPrefix(blobDirectory), let named = Digest(hex: (resolved as NSString).lastPathComponent),
             named != digest
         {
             notes.append("the store's blob \(named) no longer holds its bytes (they hash to \(digest)); run loom verify")

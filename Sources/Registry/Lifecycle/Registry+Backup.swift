@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 
 #if canImport(Glibc)
@@ -58,7 +58,7 @@ extension Registry {
     }
 
     /// The catalog copy and the blobs, under `scratch`.
-    private func writeBackup(_ catalog: Catalog, into scratch: String, catalogOnly: Bool) throws(RegistryError) -> BackupReport {
+    private func writeBackup(_ catalog: any CatalogStore, into scratch: String, catalogOnly: Bool) throws(RegistryError) -> BackupReport {
         let catalogCopy = scratch + "/catalog.sqlite"
         let referenced: [String: Int64]
         do {
@@ -110,7 +110,7 @@ extension Registry {
 
     /// Runs `body` under a lease of its own (gc deletes no blob while one is live), renewed while it runs;
     /// without one on a store this user cannot write (nothing of this user's can collect there either).
-    private func withBackupLease<T>(_ catalog: Catalog, _ body: () throws(RegistryError) -> T) throws(RegistryError) -> T {
+    private func withBackupLease<T>(_ catalog: any CatalogStore, _ body: () throws(RegistryError) -> T) throws(RegistryError) -> T {
         guard !catalog.isReadOnly else { return try body() }
         let name = "backup:\(Registry.hostName):\(getpid()):\(UInt64.random(in: 0...UInt64.max))"
         do {

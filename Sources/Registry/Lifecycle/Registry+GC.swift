@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 import Logging
 import LoomFaults
@@ -47,7 +47,7 @@ extension Registry {
     }
 
     /// Gathers the planner's inputs (the store listing, then one catalog snapshot) and plans.
-    func planGarbage(_ options: GCOptions, catalog: Catalog) throws(RegistryError) -> GCPlan {
+    func planGarbage(_ options: GCOptions, catalog: any CatalogStore) throws(RegistryError) -> GCPlan {
         let now = options.now ?? clock()
         let grace = Double(options.grace.components.seconds) + Double(options.grace.components.attoseconds) * 1e-18
         var collector = GarbageCollector(now: now, grace: grace, maxSize: options.maxSize)
@@ -68,7 +68,7 @@ extension Registry {
                 collector.leases = try snapshot.leases().map { lease in
                     .init(
                         name: lease.name, holder: Self.holder(of: lease), expiresAt: lease.expiresAt,
-                        deadReason: lease.isExpired(at: now) ? "expired" : Self.holderIsGone(lease) ? "holder gone" : nil)
+                        deadReason: lease.isExpired(at: now) ? "expired" : catalog.leaseHolderIsGone(lease) ? "holder gone" : nil)
                 }
             }
         } catch {
@@ -78,7 +78,7 @@ extension Registry {
     }
 
     /// Carries `plan` out with the re-checks; returns what was done.
-    private func carryOut(_ plan: GCPlan, catalog: Catalog) throws(RegistryError) -> GCPlan {
+    private func carryOut(_ plan: GCPlan, catalog: any CatalogStore) throws(RegistryError) -> GCPlan {
         var done = GCPlan(dryRun: false)
         done.skipped = plan.skipped
         let evicted = try evict(plan.artifacts, catalog: catalog, into: &done)
@@ -86,7 +86,7 @@ extension Registry {
         let materializer = Materializer(registry: self)
         for directory in plan.directories where directory.kind == .evicted {
             let name = GarbageCollector.Entry(path: directory.path, size: 0, modified: .distantPast).name
-            guard evicted.contains("sha256:" + name), let key = Digest(parsing: "sha256:" + name) else { continue }
+            guard let key = Digest(hex: name), evicted.contains(key.description) else { continue }
             if materializer.remove(key, unless: { (try? catalog.artifact(key: key.description)) != nil }) {
                 done.directories.append(directory)
             } else {
@@ -106,7 +106,7 @@ extension Registry {
     }
 
     /// Evicts the planned artifacts in batches, each re-checked under the write lock; returns the keys evicted.
-    private func evict(_ artifacts: [GCPlan.Artifact], catalog: Catalog, into done: inout GCPlan) throws(RegistryError)
+    private func evict(_ artifacts: [GCPlan.Artifact], catalog: any CatalogStore, into done: inout GCPlan) throws(RegistryError)
         -> Set<String>
     {
         var evicted = Set<String>()
@@ -117,8 +117,7 @@ extension Registry {
             let outcomes: [EvictionOutcome]
             do {
                 outcomes = try catalog.evictArtifacts(
-                    batch.map { Eviction(key: $0.key, notUsedSince: $0.lastUsedAt, reason: $0.reason) },
-                    isStale: Self.holderIsGone)
+                    batch.map { Eviction(key: $0.key, notUsedSince: $0.lastUsedAt, reason: $0.reason) })
             } catch {
                 throw RegistryError(error)
             }

@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 import LoomFaults
 
@@ -8,13 +8,13 @@ import LoomFaults
 extension Registry {
     /// Deletes the planned blobs, ingest files and stray directories in one catalog transaction, if no
     /// lease is live by then; deletes dead leases either way.
-    func sweep(_ plan: GCPlan, catalog: Catalog, into done: inout GCPlan) throws(RegistryError) {
+    func sweep(_ plan: GCPlan, catalog: any CatalogStore, into done: inout GCPlan) throws(RegistryError) {
         let strays = plan.directories.filter { $0.kind != .evicted }
         guard !plan.blobs.isEmpty || !plan.ingest.isEmpty || !strays.isEmpty || !plan.leases.isEmpty else { return }
         var removeAfterCommit: [String] = []
         let outcome: SweepOutcome
         do {
-            outcome = try catalog.sweepBlobs(isStale: Self.holderIsGone) { snapshot in
+            outcome = try catalog.sweepBlobs { snapshot in
                 let deleted = try deleteUnreferencedBlobs(plan.blobs, snapshot: snapshot, into: &done)
                 removeIngestLeftovers(plan.ingest, into: &done, removeAfterCommit: &removeAfterCommit)
                 try removeStrayDirectories(strays, snapshot: snapshot, into: &done, removeAfterCommit: &removeAfterCommit)
@@ -31,7 +31,7 @@ extension Registry {
     /// Deletes each planned blob that the catalog (under its write lock) still does not reference;
     /// returns the digests deleted. A blob referenced again, or one the store fails to delete, is skipped.
     private func deleteUnreferencedBlobs(
-        _ planned: [GCPlan.Blob], snapshot: CatalogSnapshot, into done: inout GCPlan
+        _ planned: [GCPlan.Blob], snapshot: any CatalogReader, into done: inout GCPlan
     ) throws -> [String] {
         var deleted: [String] = []
         for blob in planned {
@@ -77,7 +77,7 @@ extension Registry {
     /// was built again; renamed under the lock, so that a build committing the key after us materializes
     /// afresh, while the (slower) recursive removal waits for the commit.
     private func removeStrayDirectories(
-        _ planned: [GCPlan.Directory], snapshot: CatalogSnapshot, into done: inout GCPlan, removeAfterCommit: inout [String]
+        _ planned: [GCPlan.Directory], snapshot: any CatalogReader, into done: inout GCPlan, removeAfterCommit: inout [String]
     ) throws {
         for directory in planned {
             let name = GarbageCollector.Entry(path: directory.path, size: 0, modified: .distantPast).name

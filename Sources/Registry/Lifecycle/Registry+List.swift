@@ -1,6 +1,6 @@
 import Foundation
 import BlobStore
-package import Catalog
+package import LoomCore
 
 /// Everything `loom ls` shows.
 package struct Listing: Sendable {
@@ -66,12 +66,12 @@ extension Registry {
     }
 
     /// The artifact whose key is `text` (`sha256:<hex>`, bare hex, or a unique prefix of ≥ 8 hex digits).
-    func findArtifact(_ text: String, catalog: Catalog) throws(RegistryError) -> ArtifactRecord? {
-        let hex = text.hasPrefix("sha256:") ? String(text.dropFirst(7)) : text
+    func findArtifact(_ text: String, catalog: any CatalogStore) throws(RegistryError) -> ArtifactRecord? {
+        let hex = String(Digest.hexPart(of: text))
         guard hex.count >= 8, hex.count <= 64, hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return nil }
         do {
-            if hex.count == 64 { return try catalog.artifact(key: "sha256:" + hex) }
-            let matches = try catalog.artifactKeys(withPrefix: "sha256:" + hex)
+            if hex.count == 64, let key = Digest(hex: hex) { return try catalog.artifact(key: key.description) }
+            let matches = try catalog.artifactKeys(withPrefix: Digest.text(hexPrefix: hex))
             guard matches.count <= 1 else { throw RegistryError.invalid("key prefix \(hex) is ambiguous (several artifacts)") }
             guard let key = matches.first else { return nil }
             return try catalog.artifact(key: key)
@@ -84,7 +84,7 @@ extension Registry {
 extension Registry {
     /// The materialized directory of an artifact, when it exists on disk.
     package func artifactPath(_ artifact: ArtifactRecord) -> String? {
-        let hex = artifact.key.hasPrefix("sha256:") ? String(artifact.key.dropFirst(7)) : artifact.key
+        let hex = Digest(parsing: artifact.key)?.hex ?? artifact.key
         let path = artifactsDirectory + "/" + hex
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }

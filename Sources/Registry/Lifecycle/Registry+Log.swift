@@ -1,4 +1,4 @@
-import Catalog
+import LoomCore
 
 extension Registry {
     /// Every change to the catalog, oldest first, with the hash chain of the whole log checked.

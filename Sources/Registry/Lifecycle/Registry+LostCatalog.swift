@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 
 extension Registry {
@@ -14,7 +14,7 @@ extension Registry {
     ///
     /// - Parameter catalog: the store's catalog, nil when `catalog.sqlite` does not exist.
     /// - Throws: ``RegistryError`` `.io` when `blobs/` cannot be listed or the catalog read.
-    func lostCatalogProblem(_ catalog: Catalog?) throws(RegistryError) -> String? {
+    func lostCatalogProblem(_ catalog: (any CatalogStore)?) throws(RegistryError) -> String? {
         let listed: [StoredBlob]
         let history: CatalogHistory?
         do {

@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 import BlobStore
 
 extension Registry {
@@ -36,7 +36,7 @@ extension Registry {
     /// The key of the artifact `text` names: a key or unique key prefix, or a build target's current key.
     ///
     /// - Throws: ``RegistryError`` `.notFound` when a target resolves to a key that has not been built.
-    package func artifactKey(for text: String, catalog: Catalog) throws(RegistryError) -> String {
+    package func artifactKey(for text: String, catalog: any CatalogStore) throws(RegistryError) -> String {
         switch try artifactTarget(for: text, catalog: catalog) {
         case .built(let key): return key
         case .unbuilt(_, let key):
@@ -52,7 +52,7 @@ extension Registry {
 
     /// Resolves `text` as a key (or prefix), else as a build target; a recipe whose inputs are gone falls
     /// back to the newest pinned (else newest) artifact built as it (``recipeFallback(_:catalog:)``).
-    func artifactTarget(for text: String, catalog: Catalog) throws(RegistryError) -> ArtifactTarget {
+    func artifactTarget(for text: String, catalog: any CatalogStore) throws(RegistryError) -> ArtifactTarget {
         if let artifact = try findArtifact(text, catalog: catalog) { return .built(artifact.key) }
         let reference = try Reference(parsing: text)
         let recipe: BuildRecipe
@@ -72,7 +72,7 @@ extension Registry {
 
     /// For a recipe `reference` whose inputs no longer resolve: the key of the newest pinned (else newest)
     /// artifact built as that recipe (provenance `asked.recipe`), so a pinned build stays reachable by name.
-    func recipeFallback(_ reference: Reference, catalog: Catalog) throws(RegistryError) -> String? {
+    func recipeFallback(_ reference: Reference, catalog: any CatalogStore) throws(RegistryError) -> String? {
         guard reference.version == nil else { return nil }
         do {
             guard try catalog.recipe(name: reference.name) != nil else { return nil }

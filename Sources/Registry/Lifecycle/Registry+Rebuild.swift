@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 import LoomJSON
 import Merge
@@ -56,7 +56,7 @@ extension Registry {
     }
 
     /// The recipe an artifact was built from, with its inputs looked up by digest.
-    private func sources(of artifact: ArtifactRecord, catalog: Catalog, notes: inout [String]) throws(RegistryError) -> BuildRecipe {
+    private func sources(of artifact: ArtifactRecord, catalog: any CatalogStore, notes: inout [String]) throws(RegistryError) -> BuildRecipe {
         let bases: [BaseRecord]
         let adapters: [AdapterRecord]
         do {
@@ -94,7 +94,7 @@ extension Registry {
 
     /// Runs `body` holding a lease that keeps gc from deleting the source blobs; `body` gets a renewer.
     private func withRebuildLease<T>(
-        key: Digest, catalog: Catalog, _ body: (() throws(RegistryError) -> Void) throws(RegistryError) -> T
+        key: Digest, catalog: any CatalogStore, _ body: (() throws(RegistryError) -> Void) throws(RegistryError) -> T
     ) throws(RegistryError) -> T {
         let name = "rebuild:\(key):\(Registry.hostName):\(getpid()):\(UInt64.random(in: 0...UInt64.max))"
         do {

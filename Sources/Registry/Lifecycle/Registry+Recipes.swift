@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 package import Merge
 
 extension Registry {
@@ -64,7 +64,7 @@ extension Registry {
     ///
     /// - Throws: ``RegistryError`` `.notFound` for an unknown adapter; `.invalid` naming the bases when
     ///   they differ.
-    private func sharedBase(of inputs: [RecipeInput], catalog: Catalog) throws(RegistryError) -> Reference {
+    private func sharedBase(of inputs: [RecipeInput], catalog: any CatalogStore) throws(RegistryError) -> Reference {
         do {
             var bases: [String: Reference] = [:]
             for input in inputs {
@@ -105,7 +105,7 @@ extension Registry {
     }
 
     /// The recipe named `reference`, resolved to digests, or nil when no recipe has that name.
-    func namedRecipe(_ reference: Reference, catalog: Catalog, dtype: ModelDType?) throws(RegistryError) -> BuildRecipe? {
+    func namedRecipe(_ reference: Reference, catalog: any CatalogStore, dtype: ModelDType?) throws(RegistryError) -> BuildRecipe? {
         let stored: RecipeRecord?
         do {
             stored = try catalog.recipe(name: reference.name)
@@ -118,7 +118,7 @@ extension Registry {
     }
 
     /// Resolves a recipe's names to the registered versions they mean now.
-    func resolveRecipe(_ r: NewRecipe, catalog: Catalog, dtype: ModelDType?) throws(RegistryError) -> BuildRecipe {
+    func resolveRecipe(_ r: NewRecipe, catalog: any CatalogStore, dtype: ModelDType?) throws(RegistryError) -> BuildRecipe {
         do {
             guard let base = try catalog.base(name: r.baseName, version: r.baseVersion) else {
                 let shown = r.baseVersion.map { "\(r.baseName)@\($0)" } ?? r.baseName

@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 import LoomFaults
 
 extension Registry {

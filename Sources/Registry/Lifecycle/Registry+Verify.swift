@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import Foundation
 
 extension Registry {
@@ -59,7 +59,7 @@ extension Registry {
 
     /// Every base, adapter and artifact file row, from one catalog snapshot. Owners are spelled as
     /// ``owner(_:)`` spells holders, so that a re-check can match rows.
-    static func blobReferences(_ catalog: Catalog) throws -> [BlobReference] {
+    static func blobReferences(_ catalog: any CatalogStore) throws -> [BlobReference] {
         try catalog.snapshot { snapshot in
             var references: [BlobReference] = []
             func add(_ owner: String, _ files: [FileEntry]) {
@@ -127,7 +127,7 @@ extension Registry {
     /// Reports every file row whose blob is absent or has another size than recorded, after
     /// re-checking on a fresh snapshot that the row still exists (gc may have removed it meanwhile).
     private func checkReferences(
-        _ references: [BlobReference], stored: [Digest: BlobInfo], catalog: Catalog?, into report: inout VerifyReport
+        _ references: [BlobReference], stored: [Digest: BlobInfo], catalog: (any CatalogStore)?, into report: inout VerifyReport
     ) throws(RegistryError) {
         report.referencesChecked = references.count
         var suspects: [BlobReference] = []
@@ -166,7 +166,7 @@ extension Registry {
     }
 
     /// SQLite's own checks and the event chain.
-    private func checkCatalog(_ catalog: Catalog, into report: inout VerifyReport) throws(RegistryError) {
+    private func checkCatalog(_ catalog: any CatalogStore, into report: inout VerifyReport) throws(RegistryError) {
         do {
             for line in try catalog.integrityCheck() {
                 report.findings.append(.init(kind: .integrity, message: "catalog: \(line)"))
@@ -189,7 +189,7 @@ extension Registry {
 
     /// What `loom gc` with its default options would collect (its planner, its rules: one source of truth),
     /// and the leases still live.
-    private func collectable(_ catalog: Catalog, into report: inout VerifyReport) throws(RegistryError) {
+    private func collectable(_ catalog: any CatalogStore, into report: inout VerifyReport) throws(RegistryError) {
         let plan = try planGarbage(GCOptions(dryRun: true), catalog: catalog)
         report.garbage.unreferencedBlobs = plan.blobs.map { VerifyReport.Blob(digest: $0.digest, size: $0.size) }
         report.garbage.staleIngestFiles = plan.ingest.map { VerifyReport.StaleFile(path: $0.path, size: $0.size, modified: $0.modifiedAt) }

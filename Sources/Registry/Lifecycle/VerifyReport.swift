@@ -1,4 +1,4 @@
-package import Catalog
+package import LoomCore
 package import Foundation
 
 /// What ``Registry/verify(progress:)`` found: findings by kind, and garbage that gc can collect.

@@ -1,5 +1,5 @@
 import BlobStore
-import Catalog
+import LoomCore
 import LoomJSON
 import Merge
 import Safetensors
@@ -22,7 +22,7 @@ struct BaseModelLoader {
     ///
     /// - Throws: ``RegistryError`` `.notFound` when the rows no longer make up the manifest the base was
     ///   registered with (removed meanwhile).
-    func load(_ base: BaseRecord, catalog: Catalog) throws(RegistryError) -> LoadedBase {
+    func load(_ base: BaseRecord, catalog: any CatalogStore) throws(RegistryError) -> LoadedBase {
         let tensors: [TensorEntry]
         let files: [FileEntry]
         do {

@@ -1,5 +1,5 @@
 import BlobStore
-package import Catalog
+package import LoomCore
 import Foundation
 import LoomJSON
 import Merge
@@ -170,7 +170,7 @@ extension Registry {
 
     /// The base an adapter is registered against: `explicit`, else the base its config's
     /// `base_model_name_or_path` names (``resolveNamedBase(_:catalog:shown:)``).
-    func resolveBase(for config: AdapterConfig, explicit: Reference?, catalog: Catalog?, directory: String) throws(RegistryError) -> BaseRecord {
+    func resolveBase(for config: AdapterConfig, explicit: Reference?, catalog: (any CatalogStore)?, directory: String) throws(RegistryError) -> BaseRecord {
         if let explicit {
             guard let catalog, let base = try lookupBase(explicit, catalog) else {
                 throw .notFound("base \(explicit) is not registered")
@@ -183,7 +183,7 @@ extension Registry {
         return try resolveNamedBase(named, catalog: catalog, shown: "\(directory)/adapter_config.json")
     }
 
-    func lookupBase(_ reference: Reference, _ catalog: Catalog) throws(RegistryError) -> BaseRecord? {
+    func lookupBase(_ reference: Reference, _ catalog: any CatalogStore) throws(RegistryError) -> BaseRecord? {
         do {
             return try catalog.base(name: reference.name, version: reference.version)
         } catch {

@@ -1,4 +1,4 @@
-package import Catalog
+internal import LoomCore
 import Foundation
 
 extension Registry {
@@ -16,7 +16,7 @@ extension Registry {
     ///
     /// - Throws: ``RegistryError`` `.notFound` when nothing matches, `.invalid` when bases of several
     ///   names match; both on one line naming `shown`, and the candidates (or the registered bases).
-    func resolveNamedBase(_ named: String, catalog: Catalog?, shown: String) throws(RegistryError) -> BaseRecord {
+    func resolveNamedBase(_ named: String, catalog: (any CatalogStore)?, shown: String) throws(RegistryError) -> BaseRecord {
         let bases: [BaseRecord]
         let aliases: [(alias: String, name: String)]
         do {
@@ -65,7 +65,7 @@ extension Registry {
         return shown.prefix(6).joined(separator: ", ") + more
     }
 
-    /// Gives base `name` the alias `alias` (``Catalog/addBaseAlias(_:to:)``); returns false when it had it.
+    /// Gives base `name` the alias `alias` (``CatalogStore/addBaseAlias(_:to:)``); returns false when it had it.
     ///
     /// - Throws: ``RegistryError`` `.notFound` for an unknown base, `.conflict` for a taken name.
     package func addBaseAlias(_ alias: String, to name: String) throws(RegistryError) -> Bool {

@@ -1,4 +1,4 @@
-import Catalog
+import LoomCore
 import Foundation
 
 /// Keeps one lease alive while its holder works: renews it every ``interval`` on a thread of its own,
@@ -8,7 +8,7 @@ import Foundation
 /// also from another host where the holder's pid cannot be checked; the renewals keep a live holder's
 /// lease from expiring however long the work takes. A renewal that finds the lease taken over (the holder
 /// was stopped past the expiry) stops renewing and records it in ``lost``; a busy catalog is retried at
-/// the next tick. Renewals skip the catalog fault points (``Catalog/renewLease(name:ttl:background:)``).
+/// the next tick. Renewals skip the catalog fault points (``CatalogStore/renewLease(name:ttl:background:)``).
 ///
 /// Ownership: created by the lease's holder right after acquiring it and stopped before releasing it
 /// (`defer` order: stop, then release). Thread-safe; ``stop()`` is idempotent and waits for a renewal
@@ -16,7 +16,7 @@ import Foundation
 final class LeaseRenewer: @unchecked Sendable {
     /// The time between renewals.
     let interval: Duration
-    private let catalog: Catalog
+    private let catalog: any CatalogStore
     private let name: String
     private let ttl: Duration
     private let condition = NSCondition()
@@ -25,7 +25,7 @@ final class LeaseRenewer: @unchecked Sendable {
     private var lostTo: String?
 
     /// Starts renewing the lease `name`, held by this process, to now + `ttl` every `interval`.
-    init(catalog: Catalog, name: String, ttl: Duration, every interval: Duration) {
+    init(catalog: any CatalogStore, name: String, ttl: Duration, every interval: Duration) {
         self.catalog = catalog
         self.name = name
         self.ttl = ttl

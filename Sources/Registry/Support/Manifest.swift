@@ -1,4 +1,5 @@
 import BlobStore
+import LoomCore
 import LoomJSON
 
 /// The canonical manifest of a set of stored files and its digest: what names a base, adapter or artifact.

@@ -1,4 +1,4 @@
-import Catalog
+import LoomCore
 
 extension Names {
     /// The candidate closest to `name` by edit distance (Levenshtein, case-insensitive), when it is close
@@ -38,7 +38,7 @@ extension Registry {
     /// Best effort: a catalog that cannot be read suggests nothing.
     /// What to add to "… is not registered" for `reference`: that `NAME@N` was removed (its number is
     /// never given again) when it was, else a did-you-mean suggestion, else nothing.
-    func whyMissing(_ reference: Reference, catalog: Catalog) -> String {
+    func whyMissing(_ reference: Reference, catalog: any CatalogStore) -> String {
         if let version = reference.version {
             for kind in [NameKind.adapter, .base] {
                 if let high = try? catalog.highestVersionEver(of: reference.name, kind: kind), version <= high {
@@ -49,7 +49,7 @@ extension Registry {
         return didYouMean(reference.name, catalog: catalog)
     }
 
-    func didYouMean(_ name: String, catalog: Catalog) -> String {
+    func didYouMean(_ name: String, catalog: any CatalogStore) -> String {
         let names = ((try? catalog.bases().map(\.name)) ?? []) + ((try? catalog.adapters().map(\.name)) ?? [])
             + ((try? catalog.recipes().map(\.name)) ?? [])
         return Names.suggestion(for: name, among: names).map { "; did you mean \(Names.quoted($0))?" } ?? ""

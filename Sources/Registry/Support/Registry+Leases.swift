@@ -1,4 +1,4 @@
-import Catalog
+import LoomCore
 import Foundation
 
 #if canImport(Glibc)
@@ -16,18 +16,8 @@ extension Registry {
     static let ingestLeaseTTL: Duration = leaseTTL
 
     /// Starts renewing the lease `name`, just taken by this process; the caller stops it before releasing.
-    func renewing(_ name: String, catalog: Catalog, ttl: Duration = leaseTTL) -> LeaseRenewer {
+    func renewing(_ name: String, catalog: any CatalogStore, ttl: Duration = leaseTTL) -> LeaseRenewer {
         LeaseRenewer(catalog: catalog, name: name, ttl: ttl, every: Self.leaseRenewal)
-    }
-
-    /// True when a lease's holder cannot be running any more, on this host: its pid no longer exists, or
-    /// a process with that pid started at another time than the holder did (the pid was reused). A holder
-    /// on another host is never judged here: its lease runs out by expiry.
-    static func leaseHolderIsGone(_ lease: LeaseRecord) -> Bool {
-        guard lease.holderHost == Registry.hostName else { return false }
-        if kill(pid_t(lease.holderPID), 0) != 0 && errno == ESRCH { return true }
-        guard let recorded = lease.holderStartTime, let actual = ProcessStartTime.of(lease.holderPID) else { return false }
-        return actual != recorded
     }
 
     /// Runs `body` (which ingests blobs and commits rows referencing them) under a lease of its own.
@@ -35,13 +25,13 @@ extension Registry {
     /// gc deletes blobs only while no live lease exists, checked under the catalog's write lock, so a
     /// blob that `body` found already present cannot vanish before `body` commits the row that
     /// references it. The lease is renewed while `body` runs and released on every exit path; a crash
-    /// leaves it to expire, or to be found dead at once on this host (its pid is gone or reused), which gc
-    /// and `verify` report.
+    /// leaves it to expire (or to be found dead sooner where the catalog can tell, ``CatalogStore/leaseHolderIsGone(_:)``),
+    /// which gc and `verify` report.
     func withIngestLease<T>(_ body: () throws(RegistryError) -> T) throws(RegistryError) -> T {
         let catalog = try writableCatalog()
         let name = "ingest:\(Registry.hostName):\(getpid()):\(UInt64.random(in: 0...UInt64.max))"
         do {
-            _ = try catalog.acquireLease(name: name, ttl: Self.ingestLeaseTTL, isStale: Self.holderIsGone)
+            _ = try catalog.acquireLease(name: name, ttl: Self.ingestLeaseTTL)
         } catch {
             throw RegistryError(error)
         }

@@ -1,3 +1,4 @@
+import LoomBackends
 import Foundation
 import LoomBackends
 import LoomTesting
