@@ -63,6 +63,7 @@ let package = Package(
                 .embedInCode("0006_keep_version_numbers.sql"),
                 .embedInCode("0007_add_base_hub_ids_and_aliases.sql"),
                 .embedInCode("0008_create_artifact_holds.sql"),
+                .embedInCode("0011_add_recipe_qlora.sql"),
             ],
             swiftSettings: strictness
         ),

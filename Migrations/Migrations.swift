@@ -14,5 +14,6 @@ package enum LoomMigrations {
         ("0006_keep_version_numbers", String(decoding: PackageResources._006_keep_version_numbers_sql, as: UTF8.self)),
         ("0007_add_base_hub_ids_and_aliases", String(decoding: PackageResources._007_add_base_hub_ids_and_aliases_sql, as: UTF8.self)),
         ("0008_create_artifact_holds", String(decoding: PackageResources._008_create_artifact_holds_sql, as: UTF8.self)),
+        ("0011_add_recipe_qlora", String(decoding: PackageResources._011_add_recipe_qlora_sql, as: UTF8.self)),
     ]
 }

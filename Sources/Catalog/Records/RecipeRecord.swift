@@ -15,12 +15,14 @@ package struct RecipeRecord: Sendable, Equatable {
     package let adapters: [RecipeInput]
     /// How the adapters combine (migration 0005; `linear` for older recipes).
     package let combine: RecipeCombine
+    /// A QLoRA-faithful build (migration 0011; nil for older recipes and ordinary builds).
+    package let qlora: RecipeQLoRA?
     package let createdAt: Date
     package let updatedAt: Date
 
     /// The recipe's content, comparable across rows (names, versions, weights, dtype).
     package var content: NewRecipe {
-        NewRecipe(name: name, baseName: baseName, baseVersion: baseVersion, dtype: dtype, adapters: adapters, combine: combine)
+        NewRecipe(name: name, baseName: baseName, baseVersion: baseVersion, dtype: dtype, adapters: adapters, combine: combine, qlora: qlora)
     }
 
     init(row: Row, adapters: [RecipeInput]) throws {
@@ -32,6 +34,9 @@ package struct RecipeRecord: Sendable, Equatable {
         combine = RecipeCombine(
             method: try row.decode(forColumn: "combine"), density: try row.decode(forColumn: "density"),
             majoritySign: try row.decode(forColumn: "majority_sign"), seed: try row.decode(forColumn: "seed"))
+        let quantType: String? = try row.decode(forColumn: "qlora")
+        let doubleQuant: Bool? = try row.decode(forColumn: "qlora_double_quant")
+        qlora = quantType.map { RecipeQLoRA(quantType: $0, doubleQuant: doubleQuant ?? true) }
         createdAt = try row.time("created_at")
         updatedAt = try row.time("updated_at")
         self.adapters = adapters
@@ -60,11 +65,14 @@ package struct NewRecipe: Sendable, Equatable {
     package var dtype: String?
     package var adapters: [RecipeInput]
     package var combine: RecipeCombine
+    package var qlora: RecipeQLoRA?
 
     package init(
-        name: String, baseName: String, baseVersion: Int?, dtype: String?, adapters: [RecipeInput], combine: RecipeCombine = .linear
+        name: String, baseName: String, baseVersion: Int?, dtype: String?, adapters: [RecipeInput], combine: RecipeCombine = .linear,
+        qlora: RecipeQLoRA? = nil
     ) {
         self.combine = combine
+        self.qlora = qlora
         self.name = name
         self.baseName = baseName
         self.baseVersion = baseVersion
@@ -90,5 +98,18 @@ package struct RecipeCombine: Sendable, Equatable {
         self.density = density
         self.majoritySign = majoritySign
         self.seed = seed
+    }
+}
+
+/// A recipe's QLoRA options, as stored. The catalog checks the values' ranges only; what they mean is the
+/// registry's rule.
+package struct RecipeQLoRA: Sendable, Equatable {
+    /// `nf4`.
+    package var quantType: String
+    package var doubleQuant: Bool
+
+    package init(quantType: String, doubleQuant: Bool) {
+        self.quantType = quantType
+        self.doubleQuant = doubleQuant
     }
 }
