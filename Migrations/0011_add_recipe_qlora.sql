@@ -6,4 +6,5 @@
 
 ALTER TABLE recipe ADD COLUMN qlora TEXT CHECK (qlora IS NULL OR qlora IN ('nf4'));
 ALTER TABLE recipe ADD COLUMN qlora_double_quant INTEGER
-    CHECK ((qlora IS NULL AND qlora_double_quant IS NULL) OR (qlora IS NOT NULL AND qlora_double_quant IN (0, 1)));
+    CHECK ((qlora IS NULL AND qlora_double_quant IS NULL)
+        OR (qlora IS NOT NULL AND qlora_double_quant IS NOT NULL AND qlora_double_quant IN (0, 1)));

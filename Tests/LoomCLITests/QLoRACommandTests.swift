@@ -95,6 +95,19 @@ import Testing
         #expect(!config.contains("quantization_config"))
     }
 
+    @Test func recipeStoresTheQLoRAOptions() throws {
+        let store = try v2Store(adapters: ["q-mlp"])
+        let saved = try store.json("recipe", "add", "q", "--adapter", "q-mlp", "--qlora", "nf4", "--no-double-quant")
+        #expect(saved["qlora"] == .object(["quant_type": .string("nf4"), "double_quant": .bool(false)]))
+        let byName = try store.json("build", "q")
+        let explicit = try store.json("build", "--base", "llama-q@1", "--adapter", "q-mlp", "--qlora", "nf4", "--no-double-quant")
+        #expect(byName["key"] == explicit["key"] && explicit["cached"] == .bool(true))
+        // --replace without --qlora keeps it; a recipe build takes no --qlora.
+        let replaced = try store.json("recipe", "add", "q", "--adapter", "q-mlp:0.5", "--replace")
+        #expect(replaced["qlora"] == saved["qlora"])
+        expectRefusal(try store.loom("build", "q", "--qlora", "nf4"), exit: 3, naming: "recipe add")
+    }
+
     @Test(arguments: [
         (["--qlora", "fp4"], "fp4"),
         (["--qlora", "int8"], "--qlora"),
@@ -103,7 +116,8 @@ import Testing
     func flagThatDoesNotFitIsAUsageError(_ options: [String], culprit: String) throws {
         let store = try v2Store(adapters: ["q-qv"])
         expectRefusal(try store.loom(["build", "--base", "llama-q", "--adapter", "q-qv"] + options), exit: 64, naming: culprit)
-        #expect(try store.json("ls", "artifacts") == [])
+        expectRefusal(try store.loom(["recipe", "add", "r", "--adapter", "q-qv"] + options), exit: 64, naming: culprit)
+        #expect(try store.json("ls", "artifacts") == [] && store.json("recipe", "ls") == [])
     }
 
     @Test func conv1DBaseIsRefusedByName() throws {
