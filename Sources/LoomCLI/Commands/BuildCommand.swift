@@ -28,7 +28,11 @@ struct BuildCommand: ParsableCommand {
             whole, with about (adapters + 2) float64 copies of the tensor in memory at the peak. The options are part of the \
             cache key; DoRA, IA3 and full-replacement adapters are refused with them.
 
-            --qlora nf4 merges a QLoRA adapter onto the base it was trained against: every weight that             transformers quantizes on a 4-bit load (each nn.Linear but the output head; never embeddings,             norms, biases, MoE experts or routers) becomes bitsandbytes' NF4 round trip in the output dtype             (blocks of 64, scales double-quantized unless --no-double-quant), and the deltas are added to it             once. The output is an ordinary full-precision checkpoint; the option is part of the cache key.
+            --qlora nf4 merges a QLoRA adapter onto the base it was trained against: every weight that \
+            transformers quantizes on a 4-bit load (each nn.Linear but the output head; never embeddings, \
+            norms, biases, MoE experts or routers) becomes bitsandbytes' NF4 round trip in the output dtype \
+            (blocks of 64, scales double-quantized unless --no-double-quant), and the deltas are added to it \
+            once. The output is an ordinary full-precision checkpoint; the option is part of the cache key.
 
             Every input blob is rehashed while the merge reads it; a corrupt one stops the build before anything \
             is committed. A cache hit compares each blob's size, mtime and inode with those recorded when the \
