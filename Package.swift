@@ -80,6 +80,7 @@ let package = Package(
                 .embedInCode("0007_add_base_hub_ids_and_aliases.sql"),
                 .embedInCode("0008_create_artifact_holds.sql"),
                 .embedInCode("0010_create_adapter_extractions.sql"),
+                .embedInCode("0011_add_recipe_qlora.sql"),
             ],
             swiftSettings: strictness
         ),

@@ -15,5 +15,6 @@ package enum LoomMigrations {
         ("0007_add_base_hub_ids_and_aliases", String(decoding: PackageResources._007_add_base_hub_ids_and_aliases_sql, as: UTF8.self)),
         ("0008_create_artifact_holds", String(decoding: PackageResources._008_create_artifact_holds_sql, as: UTF8.self)),
         ("0010_create_adapter_extractions", String(decoding: PackageResources._010_create_adapter_extractions_sql, as: UTF8.self)),
+        ("0011_add_recipe_qlora", String(decoding: PackageResources._011_add_recipe_qlora_sql, as: UTF8.self)),
     ]
 }

@@ -38,19 +38,24 @@ extension SQLiteCatalog {
                 try db.execute(
                     sql: """
                         UPDATE recipe SET base_name = ?, base_version = ?, dtype = ?, combine = ?, density = ?, majority_sign = ?,
-                            seed = ?, updated_at = ? WHERE id = ?
+                            seed = ?, qlora = ?, qlora_double_quant = ?, updated_at = ? WHERE id = ?
                         """,
                     arguments: [
-                        draft.baseName, draft.baseVersion, draft.dtype, c.method, c.density, c.majoritySign, c.seed, now, id,
+                        draft.baseName, draft.baseVersion, draft.dtype, c.method, c.density, c.majoritySign, c.seed,
+                        draft.qlora?.quantType, draft.qlora?.doubleQuant, now, id,
                     ])
                 try db.execute(sql: "DELETE FROM recipe_adapter WHERE recipe_id = ?", arguments: [id])
             } else {
                 try db.execute(
                     sql: """
-                        INSERT INTO recipe (name, base_name, base_version, dtype, combine, density, majority_sign, seed, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO recipe (name, base_name, base_version, dtype, combine, density, majority_sign, seed,
+                            qlora, qlora_double_quant, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [draft.name, draft.baseName, draft.baseVersion, draft.dtype, c.method, c.density, c.majoritySign, c.seed, now, now])
+                    arguments: [
+                        draft.name, draft.baseName, draft.baseVersion, draft.dtype, c.method, c.density, c.majoritySign, c.seed,
+                        draft.qlora?.quantType, draft.qlora?.doubleQuant, now, now,
+                    ])
                 id = db.lastInsertedRowID
             }
             for (position, input) in draft.adapters.enumerated() {
@@ -100,6 +105,8 @@ extension SQLiteCatalog {
             if let s = r.combine.seed { c["seed"] = .int(Int(s)) }
             o["combine"] = .object(c)
         }
+        // Only a QLoRA recipe: other recipes' events read as they did before migration 0011.
+        if let q = r.qlora { o["qlora"] = .object(["quant_type": .string(q.quantType), "double_quant": .bool(q.doubleQuant)]) }
         return .object(o)
     }
 }

@@ -28,6 +28,12 @@ struct BuildCommand: ParsableCommand {
             whole, with about (adapters + 2) float64 copies of the tensor in memory at the peak. The options are part of the \
             cache key; DoRA, IA3 and full-replacement adapters are refused with them.
 
+            --qlora nf4 merges a QLoRA adapter onto the base it was trained against: every weight that \
+            transformers quantizes on a 4-bit load (each nn.Linear but the output head; never embeddings, \
+            norms, biases, MoE experts or routers) becomes bitsandbytes' NF4 round trip in the output dtype \
+            (blocks of 64, scales double-quantized unless --no-double-quant), and the deltas are added to it \
+            once. The output is an ordinary full-precision checkpoint; the option is part of the cache key.
+
             Every input blob is rehashed while the merge reads it; a corrupt one stops the build before anything \
             is committed. A cache hit compares each blob's size, mtime and inode with those recorded when the \
             artifact was built (no read); a changed blob is rehashed, and a corrupt one is dropped and rebuilt. \
@@ -43,6 +49,7 @@ struct BuildCommand: ParsableCommand {
                   --combine ties --density 0.5 --majority-sign frequency
               loom build --base llama-tiny --adapter sql --adapter chat \\
                   --combine dare_linear --density 0.5 --seed 7
+              loom build --base llama-tiny --adapter sql-qlora --qlora nf4 --dtype bf16
             """)
 
     @Argument(help: "A recipe or adapter name (NAME or NAME@VERSION).")
@@ -58,6 +65,8 @@ struct BuildCommand: ParsableCommand {
     var dtype: String?
 
     @OptionGroup var combination: CombineFlags
+
+    @OptionGroup var quantization: QLoRAFlags
 
     @Flag(help: "On a cache hit, rehash every blob of the artifact before serving it (a corrupt one is rebuilt).")
     var verify = false
@@ -91,7 +100,8 @@ struct BuildCommand: ParsableCommand {
                     adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) })
             }
             let request = BuildRequest(
-                target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)), verify: verify, combine: try combination.combination())
+                target: target, dtype: dtype.flatMap(ModelDType.init(parsing:)), verify: verify, combine: try combination.combination(),
+                qlora: try quantization.options())
             let result = try global.registry().build(request, progress: TerminalProgress())
             for note in result.notes { Terminal.error("loom: note: \(note)") }
             if json {
@@ -105,6 +115,7 @@ struct BuildCommand: ParsableCommand {
                 o["base"] = .string(result.artifact.baseDigest)
                 o["adapters"] = .array(result.artifact.inputs.map { .object(["digest": .string($0.adapterDigest), "weight": .double($0.weight)]) })
                 o["combine"] = result.artifact.recipe["combine"] ?? .object(["method": .string("linear")])
+                if let qlora = result.artifact.recipe["qlora"] { o["qlora"] = qlora }
                 o["notes"] = .array(result.notes.map { .string($0) })
                 Terminal.out(JSONWriter.canonical.string(.object(o)))
             } else {

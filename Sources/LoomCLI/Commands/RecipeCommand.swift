@@ -23,10 +23,11 @@ struct RecipeCommand: ParsableCommand {
                 so registering a new adapter version changes what the recipe builds. Without --base, the \
                 base the adapters were registered on (NAME@VERSION; they must share one). The combination \
                 is checked now exactly as `loom build` would check it. --combine and its options (see \
-                `loom build --help`) are stored with the recipe and apply whenever it is built.
+                `loom build --help`) are stored with the recipe and apply whenever it is built, and so \
+                are --qlora nf4 and --no-double-quant (a QLoRA-faithful build).
 
-                --replace changes only what is given: a base, dtype, adapter list or combination not \
-                repeated is kept, and the output says what changed.
+                --replace changes only what is given: a base, dtype, adapter list, combination or \
+                --qlora not repeated is kept, and the output says what changed.
 
                 Examples:
                   loom recipe add sql-prod --adapter sql:1.0 --adapter style:0.25 \\
@@ -35,6 +36,7 @@ struct RecipeCommand: ParsableCommand {
                   loom recipe add sql-prod --adapter sql@3 --replace
                   loom recipe add sql-ties --adapter sql --adapter chat:0.5 \\
                       --combine magnitude_prune --density 0.4
+                  loom recipe add sql-q --adapter sql-qlora --qlora nf4
                 """)
 
         @Argument(help: "The recipe's name.")
@@ -50,6 +52,8 @@ struct RecipeCommand: ParsableCommand {
         var dtype: String?
 
         @OptionGroup var combination: CombineFlags
+
+        @OptionGroup var quantization: QLoRAFlags
 
         @Flag(help: "Change an existing recipe (what is not given is kept).")
         var replace = false
@@ -72,7 +76,8 @@ struct RecipeCommand: ParsableCommand {
                     name: name, base: try base.map { (t) throws(RegistryError) in try Reference(parsing: t) },
                     adapters: try adapters.map { (t) throws(RegistryError) in try WeightedReference(parsing: t) },
                     dtype: dtype.flatMap(ModelDType.init(parsing:)), replace: replace,
-                    combine: combination.combine == nil ? nil : try combination.combination())
+                    combine: combination.combine == nil ? nil : try combination.combination(),
+                    qlora: try quantization.options())
                 let changes = previous.map { RecordJSON.recipeChanges(from: $0, to: record) } ?? []
                 if json {
                     var o = RecordJSON.recipe(record)

@@ -73,6 +73,7 @@ extension RecordJSON {
         if let s = r.combine.majoritySign { c["majority_sign"] = .string(s) }
         if let s = r.combine.seed { c["seed"] = .int(Int(s)) }
         o["combine"] = .object(c)
+        if let q = r.qlora { o["qlora"] = .object(["quant_type": .string(q.quantType), "double_quant": .bool(q.doubleQuant)]) }
         return o
     }
 

@@ -14,16 +14,18 @@ package struct RecipeRecord: Sendable, Equatable {
     package let adapters: [RecipeInput]
     /// How the adapters combine (migration 0005; `linear` for older recipes).
     package let combine: RecipeCombine
+    /// A QLoRA-faithful build (migration 0011; nil for older recipes and ordinary builds).
+    package let qlora: RecipeQLoRA?
     package let createdAt: Date
     package let updatedAt: Date
 
     /// The recipe's content, comparable across rows (names, versions, weights, dtype).
     package var content: NewRecipe {
-        NewRecipe(name: name, baseName: baseName, baseVersion: baseVersion, dtype: dtype, adapters: adapters, combine: combine)
+        NewRecipe(name: name, baseName: baseName, baseVersion: baseVersion, dtype: dtype, adapters: adapters, combine: combine, qlora: qlora)
     }
 
     /// A record with the given fields (backends decode rows into it; tests build it directly).
-    package init(id: Int64, name: String, baseName: String, baseVersion: Int?, dtype: String?, adapters: [RecipeInput], combine: RecipeCombine, createdAt: Date, updatedAt: Date) {
+    package init(id: Int64, name: String, baseName: String, baseVersion: Int?, dtype: String?, adapters: [RecipeInput], combine: RecipeCombine, qlora: RecipeQLoRA? = nil, createdAt: Date, updatedAt: Date) {
         self.id = id
         self.name = name
         self.baseName = baseName
@@ -31,6 +33,7 @@ package struct RecipeRecord: Sendable, Equatable {
         self.dtype = dtype
         self.adapters = adapters
         self.combine = combine
+        self.qlora = qlora
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -58,11 +61,14 @@ package struct NewRecipe: Sendable, Equatable {
     package var dtype: String?
     package var adapters: [RecipeInput]
     package var combine: RecipeCombine
+    package var qlora: RecipeQLoRA?
 
     package init(
-        name: String, baseName: String, baseVersion: Int?, dtype: String?, adapters: [RecipeInput], combine: RecipeCombine = .linear
+        name: String, baseName: String, baseVersion: Int?, dtype: String?, adapters: [RecipeInput], combine: RecipeCombine = .linear,
+        qlora: RecipeQLoRA? = nil
     ) {
         self.combine = combine
+        self.qlora = qlora
         self.name = name
         self.baseName = baseName
         self.baseVersion = baseVersion
@@ -88,5 +94,18 @@ package struct RecipeCombine: Sendable, Equatable {
         self.density = density
         self.majoritySign = majoritySign
         self.seed = seed
+    }
+}
+
+/// A recipe's QLoRA options, as stored. The catalog checks the values' ranges only; what they mean is the
+/// registry's rule.
+package struct RecipeQLoRA: Sendable, Equatable {
+    /// `nf4`.
+    package var quantType: String
+    package var doubleQuant: Bool
+
+    package init(quantType: String, doubleQuant: Bool) {
+        self.quantType = quantType
+        self.doubleQuant = doubleQuant
     }
 }

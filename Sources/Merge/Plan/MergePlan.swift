@@ -39,43 +39,22 @@ public struct MergePlan: Sendable {
     public let notes: [String]
     /// How the adapters' deltas combine on each module.
     public let combine: CombineOptions
+    /// A QLoRA-faithful build (§10.2): quantized base weights start from their NF4 round trip.
+    public let qlora: QLoRAOptions?
 
     /// Combines validated adapters, in the given input order (indices refer to it), into one plan.
     ///
     /// - Throws: ``MergeError`` when the combination is not a faithful sum (DoRA, IA3, conflicting or
     ///   weighted replacements), or, for a non-linear `combine`, `.unsupported` naming an adapter with
-    ///   DoRA, IA3 or full-replacement tensors (§10.1: those methods combine plain deltas only).
-    public init(base: BaseModel, inputs: [Input], combine: CombineOptions = .linear) throws(MergeError) {
-        guard !inputs.isEmpty else { throw .invalid("a build needs at least one adapter") }
-        for input in inputs where !input.weight.isFinite {
-            throw .invalid("adapter weight \(input.weight) is not a finite number")
-        }
-        if !combine.isLinear {
-            for input in inputs {
-                let shown = input.name ?? input.digest
-                let method = combine.method.rawValue
-                if input.analysis.config.useDora {
-                    throw .unsupported("adapter \(shown) is a DoRA adapter, which --combine \(method) cannot combine (it applies to plain LoRA deltas only)")
-                }
-                if input.analysis.config.peftType == .ia3 {
-                    throw .unsupported("adapter \(shown) is an IA3 adapter, which --combine \(method) cannot combine (it applies to plain LoRA deltas only)")
-                }
-                if let r = input.analysis.replacements.first {
-                    throw .unsupported("adapter \(shown) replaces \(r.target) whole (modules_to_save or a trained bias), which --combine \(method) cannot prune; use --combine linear")
-                }
-            }
+    ///   DoRA, IA3 or full-replacement tensors (§10.1: those methods combine plain deltas only); with
+    ///   `qlora`, `.unsupported` for a base with `Conv1D` layers.
+    public init(base: BaseModel, inputs: [Input], combine: CombineOptions = .linear, qlora: QLoRAOptions? = nil) throws(MergeError) {
+        try Self.checkInputs(inputs, combine: combine)
+        if qlora != nil, base.hasConv1DLayers {
+            throw .unsupported("--qlora: base has Conv1D layers (GPT-2 family), whose 4-bit load loom does not model")
         }
         self.combine = combine
-        if inputs.count > 1 {
-            for input in inputs {
-                if input.analysis.config.useDora {
-                    throw .unsupported("DoRA adapters cannot be combined with others: DoRA rescales by norms of the merged weight, so the result is not a weighted sum")
-                }
-                if input.analysis.config.peftType == .ia3 {
-                    throw .unsupported("IA3 adapters cannot be combined with others: IA3 scales weights, so the result is not a weighted sum")
-                }
-            }
-        }
+        self.qlora = qlora
         var plans: [String: TensorPlan] = [:]
         var added: [(name: String, joins: String)] = []
         var notes: [String] = []
@@ -146,10 +125,55 @@ public struct MergePlan: Sendable {
                 plans[head] = plan(head, shape: e.shape, source: embedding)
             }
         }
+        if let qlora { Self.quantize(&plans, base: base, options: qlora) }
         self.tensors = plans
         self.added = added
         self.untiesHead = untie && base.headIsTied
         var seen = Set<String>()
         self.notes = notes.filter { seen.insert($0).inserted }
+    }
+
+    /// Refuses inputs no plan can combine faithfully (the checks of ``init(base:inputs:combine:qlora:)``).
+    private static func checkInputs(_ inputs: [Input], combine: CombineOptions) throws(MergeError) {
+        guard !inputs.isEmpty else { throw .invalid("a build needs at least one adapter") }
+        for input in inputs where !input.weight.isFinite {
+            throw .invalid("adapter weight \(input.weight) is not a finite number")
+        }
+        if !combine.isLinear {
+            for input in inputs {
+                let shown = input.name ?? input.digest
+                let method = combine.method.rawValue
+                if input.analysis.config.useDora {
+                    throw .unsupported("adapter \(shown) is a DoRA adapter, which --combine \(method) cannot combine (it applies to plain LoRA deltas only)")
+                }
+                if input.analysis.config.peftType == .ia3 {
+                    throw .unsupported("adapter \(shown) is an IA3 adapter, which --combine \(method) cannot combine (it applies to plain LoRA deltas only)")
+                }
+                if let r = input.analysis.replacements.first {
+                    throw .unsupported("adapter \(shown) replaces \(r.target) whole (modules_to_save or a trained bias), which --combine \(method) cannot prune; use --combine linear")
+                }
+            }
+        }
+        if inputs.count > 1 {
+            for input in inputs {
+                if input.analysis.config.useDora {
+                    throw .unsupported("DoRA adapters cannot be combined with others: DoRA rescales by norms of the merged weight, so the result is not a weighted sum")
+                }
+                if input.analysis.config.peftType == .ia3 {
+                    throw .unsupported("IA3 adapters cannot be combined with others: IA3 scales weights, so the result is not a weighted sum")
+                }
+            }
+        }
+    }
+
+    /// Marks every base weight transformers quantizes on a 4-bit load (``BaseModel/isQuantizedOnLoad(_:)``)
+    /// to start from its NF4 round trip; a tensor an adapter replaces whole keeps the replacement.
+    private static func quantize(_ plans: inout [String: TensorPlan], base: BaseModel, options: QLoRAOptions) {
+        for (name, tensor) in base.tensors where base.isQuantizedOnLoad(name) {
+            var p = plans[name] ?? TensorPlan(name: name, shape: tensor.shape, source: .base(name))
+            guard case .base(let source) = p.source, source == name else { continue }
+            p.quantize = options
+            plans[name] = p
+        }
     }
 }

@@ -1,6 +1,6 @@
 /// How one output tensor is computed. Unchanged tensors have no plan: they are copied (or converted).
 ///
-/// The value is computed in float64 in this order: W = source; W += Σ lowRank (or, for a non-linear
+/// The value is computed in float64 in this order: W = source (its NF4 round trip when ``quantize`` is set); W += Σ lowRank (or, for a non-linear
 /// ``combine``, the combination of the terms' full deltas); DoRA rescale; IA3 scale; bias additions — then rounded once to the output dtype. A value type; `Sendable`.
 public struct TensorPlan: Sendable, Equatable {
     /// Where W0 comes from.
@@ -68,6 +68,9 @@ public struct TensorPlan: Sendable, Equatable {
     public var biasAdds: [BiasAdd] = []
     /// How the low-rank terms combine (linear: their exact sum).
     public var combine: CombineOptions = .linear
+    /// A QLoRA build replaces a base source by its NF4 round trip in the output dtype before anything is added
+    /// (``NF4RoundTrip``); nil: the source as stored.
+    public var quantize: QLoRAOptions?
 
     public init(name: String, shape: [Int], source: Source) {
         self.name = name
@@ -81,5 +84,5 @@ public struct TensorPlan: Sendable, Equatable {
     public var columns: Int { shape.count >= 2 ? shape.dropFirst().reduce(1, *) : shape.reduce(1, *) }
 
     /// True when the plan only copies its source (an untied head copied from the embedding).
-    public var isCopy: Bool { lowRank.isEmpty && dora == nil && scale == nil && biasAdds.isEmpty }
+    public var isCopy: Bool { lowRank.isEmpty && dora == nil && scale == nil && biasAdds.isEmpty && quantize == nil }
 }

@@ -183,7 +183,15 @@ struct ArtifactWriter {
             }
         }
         do {
-            try TensorStreamer.compute(computation, source: sourceBytes, sourceDType: sourceDType, outputDType: out, into: &sink)
+            guard let options = tensorPlan.quantize else {
+                try TensorStreamer.compute(computation, source: sourceBytes, sourceDType: sourceDType, outputDType: out, into: &sink)
+                return
+            }
+            // W0 is the base as the QLoRA adapter saw it: the NF4 round trip, already in the output dtype.
+            let w0 = try NF4RoundTrip.roundTrip(sourceBytes, dtype: sourceDType, shape: tensorPlan.shape, to: out, options: options)
+            try w0.withUnsafeBytes { bytes in
+                try TensorStreamer.compute(computation, source: bytes, sourceDType: out, outputDType: out, into: &sink)
+            }
         } catch {
             throw RegistryError(error)
         }

@@ -8,7 +8,8 @@ import Merge
 /// The canonical recipe is compact canonical JSON:
 /// `{"schema":"loom.recipe/1","engine":…,"base":"sha256:…","dtype":"bf16","adapters":[{"digest":"sha256:…","weight":1.0},…]}`
 /// with adapters sorted by (digest, weight), plus `"combine":{"method":…,"density":…,"majority_sign":…,"seed":…}`
-/// for a non-linear combination only, so linear builds keep the keys they always had. Sorting is sound because the merge applies low-rank terms
+/// for a non-linear combination only, and `"qlora":{"quant_type":"nf4","blocksize":64,"double_quant":true}` for a
+/// QLoRA-faithful build only, so other builds keep the keys they always had. Sorting is sound because the merge applies low-rank terms
 /// in that same canonical order (``MergePlan``), so the output bytes do not depend on the order asked.
 /// The key is `sha256` of those bytes.
 struct BuildRecipe {
@@ -33,12 +34,15 @@ struct BuildRecipe {
     let dtypeAsked: ModelDType?
     /// How the adapters combine (`--combine` and its options).
     let combine: CombineOptions
+    /// A QLoRA-faithful build (`--qlora`), or nil.
+    let qlora: QLoRAOptions?
 
     init(
         base: BaseRecord, inputs: [Input], dtype: ModelDType, recipeName: String? = nil, baseAsked: String? = nil,
-        dtypeAsked: ModelDType? = nil, combine: CombineOptions = .linear
+        dtypeAsked: ModelDType? = nil, combine: CombineOptions = .linear, qlora: QLoRAOptions? = nil
     ) {
         self.combine = combine
+        self.qlora = qlora
         self.base = base
         self.inputs = inputs.map { var i = $0; i.weight = i.weight == 0 ? 0 : i.weight; return i }  // no -0 in keys
         self.dtype = dtype
@@ -61,6 +65,7 @@ struct BuildRecipe {
             "adapters": .array(canonicalInputs.map { .object(["digest": .string($0.adapter.manifestDigest), "weight": .double($0.weight)]) }),
         ]
         if !combine.isLinear { o["combine"] = combine.json }
+        if let qlora { o["qlora"] = qlora.json }
         return .object(o)
     }
 
@@ -83,6 +88,7 @@ struct BuildRecipe {
         o["dtype"] = .string(dtype.rawValue)
         o["dtype_asked"] = dtypeAsked.map { .string($0.rawValue) } ?? .null
         if !combine.isLinear { o["combine"] = combine.json }
+        if let qlora { o["qlora"] = qlora.json }
         return .object(o)
     }
 }

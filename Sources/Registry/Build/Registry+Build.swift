@@ -27,8 +27,13 @@ package struct BuildRequest: Sendable {
     package var verify: Bool
     /// How the adapters combine (`--combine`); recipes store their own, so a recipe build refuses a non-linear one here.
     package var combine: CombineOptions
+    /// A QLoRA-faithful build (`--qlora`); recipes store their own, so a recipe build refuses one here.
+    package var qlora: QLoRAOptions?
 
-    package init(target: Target, dtype: ModelDType? = nil, verify: Bool = false, combine: CombineOptions = .linear) {
+    package init(
+        target: Target, dtype: ModelDType? = nil, verify: Bool = false, combine: CombineOptions = .linear, qlora: QLoRAOptions? = nil
+    ) {
+        self.qlora = qlora
         self.target = target
         self.dtype = dtype
         self.verify = verify

@@ -21,6 +21,9 @@ extension Registry {
                     guard request.combine.isLinear else {
                         throw RegistryError.invalid("\(reference) is a recipe, which stores its own combination; give --combine to `loom recipe add`, not to the build")
                     }
+                    guard request.qlora == nil else {
+                        throw RegistryError.invalid("\(reference) is a recipe, which stores its own options; give --qlora to `loom recipe add`, not to the build")
+                    }
                     return recipe
                 }
                 guard let adapter = try catalog.adapter(name: reference.name, version: reference.version) else {
@@ -31,7 +34,7 @@ extension Registry {
                 }
                 return BuildRecipe(
                     base: base, inputs: [.init(adapter: adapter, weight: 1, asked: reference.description)],
-                    dtype: try request.dtype ?? defaultDType(base), dtypeAsked: request.dtype, combine: request.combine)
+                    dtype: try request.dtype ?? defaultDType(base), dtypeAsked: request.dtype, combine: request.combine, qlora: request.qlora)
             case .explicit(let baseReference, let adapters):
                 guard !adapters.isEmpty else { throw RegistryError.invalid("a build needs at least one --adapter") }
                 var inputs: [BuildRecipe.Input] = []
@@ -57,7 +60,8 @@ extension Registry {
                 }
                 return BuildRecipe(
                     base: base, inputs: inputs, dtype: try request.dtype ?? defaultDType(base),
-                    baseAsked: baseReference?.description, dtypeAsked: request.dtype, combine: request.combine)
+                    baseAsked: baseReference?.description, dtypeAsked: request.dtype, combine: request.combine,
+                    qlora: request.qlora)
             }
         } catch {
             throw RegistryError(error)
@@ -117,7 +121,7 @@ extension Registry {
             checks += try Self.verifierInputs(loaded.files, owner: "base \(base.reference)")
             let (entries, notes) = try Self.shippedFiles(shipped, baseFiles: loaded.files)
             do {
-                let plan = try MergePlan(base: model, inputs: planInputs, combine: recipe.combine)
+                let plan = try MergePlan(base: model, inputs: planInputs, combine: recipe.combine, qlora: recipe.qlora)
                 return PreparedBuild(plan: plan, base: loaded, adapters: opened, inputs: checks, shipped: entries, shippedNotes: notes)
             } catch {
                 throw RegistryError.invalid("cannot build \(recipe.inputs.map(\.asked).joined(separator: " + ")): \(error.message)")
@@ -162,6 +166,7 @@ extension Registry {
             ("format", "pt"), ("loom.key", key.description), ("loom.base", base.manifestDigest),
             ("loom.adapters", adaptersJSON), ("loom.dtype", recipe.dtype.rawValue), ("loom.engine", MergePlan.engineVersion),
         ] + (recipe.combine.isLinear ? [] : [("loom.combine", JSONWriter.canonical.string(recipe.combine.json))])
+            + (recipe.qlora.map { [("loom.qlora", JSONWriter.canonical.string($0.json))] } ?? [])
         var writer = ArtifactWriter(
             registry: self, store: store, base: prepared.base, plan: plan, adapters: prepared.adapters, dtype: recipe.dtype,
             metadata: metadata)
@@ -303,6 +308,7 @@ extension Registry {
         })
         o["dtype"] = .string(recipe.dtype.rawValue)
         o["combine"] = recipe.combine.json
+        if let qlora = recipe.qlora { o["qlora"] = qlora.json }
         o["engine_version"] = .string(MergePlan.engineVersion)
         o["loom_version"] = .string(LoomVersion.current)
         o["host"] = .string(Self.hostName)

@@ -11,7 +11,7 @@ package import LoomJSON
 ///  "predicate": {
 ///    "buildDefinition": {
 ///      "buildType": ``buildType``,
-///      "externalParameters": <the recipe as asked: names, weights, dtype, and `combine` when not linear>,
+///      "externalParameters": <the recipe as asked: names, weights, dtype, `combine` when not linear, `qlora` when set>,
 ///      "internalParameters": {"engine_version", "recipe" (canonical, every input a digest), "cache_key"},
 ///      "resolvedDependencies": [{"name": "base:NAME@V", "digest": {"sha256": …}},
 ///                               {"name": "adapter:NAME@V", "digest": {"sha256": …}, "annotations": {"weight": …}}, …]},

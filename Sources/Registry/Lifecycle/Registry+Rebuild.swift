@@ -89,7 +89,9 @@ extension Registry {
         notes.append("sources: base \(base.reference), " + inputs.map { "adapter \($0.adapter.reference) × \($0.weight)" }.joined(separator: ", "))
         let combine = try CombineOptions(recorded: artifact.recipe["combine"])
         if !combine.isLinear { notes.append("combination: \(combine.summary)") }
-        return BuildRecipe(base: base, inputs: inputs, dtype: dtype, combine: combine)
+        let qlora = try QLoRAOptions(recorded: artifact.recipe["qlora"])
+        if let qlora { notes.append("QLoRA-faithful: \(qlora.summary)") }
+        return BuildRecipe(base: base, inputs: inputs, dtype: dtype, combine: combine, qlora: qlora)
     }
 
     /// Runs `body` holding a lease that keeps gc from deleting the source blobs; `body` gets a renewer.

@@ -9,13 +9,14 @@ extension Registry {
     /// as names: a name without `@VERSION` resolves to the latest version at build time. A nil `base`
     /// means the base the adapters were registered on, as `NAME@VERSION` (they must share one). With
     /// `replace`, what is not given is kept from the existing recipe: a nil `base` or `dtype`, or no
-    /// `adapters`, or a nil `combine` (a new recipe without `combine` is linear). Idempotent: identical content changes nothing.
+    /// `adapters`, or a nil `combine` (a new recipe without `combine` is linear), or a nil `qlora` (a
+    /// QLoRA recipe stays one: remove it to drop the option). Idempotent: identical content changes nothing.
     /// - Throws: ``RegistryError`` `.notFound` for unknown inputs, `.invalid` for an unbuildable
     ///   combination, no adapters, or adapters on different bases without `base`; `.conflict` for a name
     ///   taken by a base or adapter, or by a recipe with other inputs.
     package func addRecipe(
         name: String, base: Reference?, adapters: [WeightedReference], dtype: ModelDType?, replace: Bool,
-        combine: CombineOptions? = nil
+        combine: CombineOptions? = nil, qlora: QLoRAOptions? = nil
     ) throws(RegistryError) -> (record: RecipeRecord, created: Bool) {
         try Names.validate(name)
         let catalog = try writableCatalog()
@@ -39,7 +40,8 @@ extension Registry {
                 RecipeCombine(
                     method: $0.method.rawValue, density: $0.density, majoritySign: $0.majoritySign?.rawValue,
                     seed: $0.seed.map { Int64($0) })
-            } ?? existing?.combine ?? .linear)
+            } ?? existing?.combine ?? .linear,
+            qlora: qlora.map { RecipeQLoRA(quantType: $0.quantType.rawValue, doubleQuant: $0.doubleQuant) } ?? existing?.qlora)
         // Resolve and plan once now, exactly as a build would.
         let recipe = try resolveRecipe(draft, catalog: catalog, dtype: nil)
         _ = try plan(recipe, catalog: catalog)
@@ -142,7 +144,13 @@ extension Registry {
             } catch {
                 throw RegistryError.invalid("recipe \(r.name) stores a combination this loom cannot build: \(error.message)")
             }
-            return BuildRecipe(base: base, inputs: inputs, dtype: chosen, recipeName: r.name, combine: combine)
+            let qlora = try r.qlora.map { (q) throws(RegistryError) in
+                guard let type = QLoRAOptions.QuantType(rawValue: q.quantType) else {
+                    throw RegistryError.invalid("recipe \(r.name) stores QLoRA type \(q.quantType), which this loom cannot build")
+                }
+                return QLoRAOptions(quantType: type, doubleQuant: q.doubleQuant)
+            }
+            return BuildRecipe(base: base, inputs: inputs, dtype: chosen, recipeName: r.name, combine: combine, qlora: qlora)
         } catch {
             throw RegistryError(error)
         }

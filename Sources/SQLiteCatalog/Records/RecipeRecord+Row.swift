@@ -14,8 +14,11 @@ extension RecipeRecord {
         let combine: RecipeCombine = RecipeCombine(
             method: try row.decode(forColumn: "combine"), density: try row.decode(forColumn: "density"),
             majoritySign: try row.decode(forColumn: "majority_sign"), seed: try row.decode(forColumn: "seed"))
+        let quantType: String? = try row.decode(forColumn: "qlora")
+        let doubleQuant: Bool? = try row.decode(forColumn: "qlora_double_quant")
+        let qlora = quantType.map { RecipeQLoRA(quantType: $0, doubleQuant: doubleQuant ?? true) }
         let createdAt: Date = try row.time("created_at")
         let updatedAt: Date = try row.time("updated_at")
-        self.init(id: id, name: name, baseName: baseName, baseVersion: baseVersion, dtype: dtype, adapters: adapters, combine: combine, createdAt: createdAt, updatedAt: updatedAt)
+        self.init(id: id, name: name, baseName: baseName, baseVersion: baseVersion, dtype: dtype, adapters: adapters, combine: combine, qlora: qlora, createdAt: createdAt, updatedAt: updatedAt)
     }
 }
