@@ -3,7 +3,7 @@
 //
 // Imports go one way (DESIGN.md "Modules"):
 //   LoomJSON ← Safetensors ← Merge ─┐
-//   LoomJSON ← Catalog ─────────────┼─→ Registry ← LoomCLI ← loom
+//   LoomJSON ← Catalog ─────────────┼─→ Registry ← LoomDocuments ← LoomCLI ← loom
 //   BlobStore ──────────────────────┘
 // Safetensors, BlobStore, Catalog and Merge never import each other, except Merge → Safetensors.
 import PackageDescription
@@ -110,11 +110,20 @@ let package = Package(
             swiftSettings: strictness
         ),
 
-        /** argument-parser commands and table/JSON rendering; each command calls Registry once. */
+        /** The JSON documents of every command (and, next, of the HTTP API): built from Registry's values, nothing else. */
+        .target(
+            name: "LoomDocuments",
+            // Catalog only for the record types, until they move to a backend-neutral core module.
+            dependencies: ["LoomJSON", "Registry", "Catalog"],
+            swiftSettings: strictness
+        ),
+
+        /** argument-parser commands, tables and text; each command calls Registry once and prints a LoomDocuments document for --json. */
         .target(
             name: "LoomCLI",
             dependencies: [
-                "Registry", "Catalog", "LoomJSON",
+                // Catalog only for the record types the tables show, until they move to a backend-neutral core module.
+                "Registry", "LoomDocuments", "Catalog", "LoomJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -178,9 +187,18 @@ let package = Package(
             swiftSettings: strictness
         ),
         .testTarget(
+            name: "LoomDocumentsTests",
+            dependencies: [
+                "LoomDocuments", "Registry", "Catalog", "LoomJSON",
+                // Records can only be decoded from catalog rows for now (see Records.swift).
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictness
+        ),
+        .testTarget(
             name: "LoomCLITests",
             dependencies: [
-                "LoomCLI", "LoomJSON", "Safetensors", "LoomTesting",
+                "LoomCLI", "LoomDocuments", "LoomJSON", "Safetensors", "LoomTesting",
                 // Raw SQL, to edit an event row as an attacker would before running `loom verify`, and to plant
                 // leases and read the catalog in crash and concurrency tests.
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoomDocuments
 import LoomJSON
 import Registry
 import Testing
@@ -68,7 +69,7 @@ import Testing
     }
 
     @Test func jsonCarriesEveryItemWithFullDigestsAndISOTimes() throws {
-        let text = JSONWriter.canonical.string(RecordJSON.gc(Self.samplePlan()))
+        let text = JSONWriter.canonical.string(GCDocument.plan(Self.samplePlan()))
         let json = try JSONParser().parse(text)
         guard case .object(let object) = json else {
             Issue.record("not an object: \(text)")
