@@ -20,12 +20,14 @@ struct LoomBench: ParsableCommand {
         abstract: "Benchmark loom against cp+sync+sha256 of the same bytes, measured in the same run.",
         discussion: """
             Generates a Llama-shape bf16 model and an all-linear r=16 LoRA (no Python), then measures \
-            base add, cold build, cache-hit build, ls --json and gc --dry-run over 10,000 artifacts. See BENCHMARKS.md.
+            base add, cold build, cache-hit build, ls --json, gc --dry-run and a real gc eviction over 10,000 \
+            artifacts, and (in this process) the catalog's reads and writes over the same store. See BENCHMARKS.md.
 
             Examples:
               swift build -c release && .build/release/loom-bench
               .build/release/loom-bench --only build,hit --runs 9 --keep
               .build/release/loom-bench --shape 7b --keep
+              .build/release/loom-bench --only catalog,gc --runs 3
             """)
 
     @Option(help: ArgumentHelp("The loom binary to measure.", valueName: "path"))
@@ -49,7 +51,7 @@ struct LoomBench: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout instead of the table.")
     var json = false
 
-    @Option(help: ArgumentHelp("Measures to run, comma-separated: add,build,hit,ls,gc (default: all).", valueName: "list"))
+    @Option(help: ArgumentHelp("Measures to run, comma-separated: add,build,hit,ls,gc,catalog (default: all).", valueName: "list"))
     var only: String?
 
     func validate() throws {
@@ -105,7 +107,7 @@ struct LoomBench: ParsableCommand {
         var out = Set<Measure>()
         for word in only.split(separator: ",") {
             guard let measure = Measure(rawValue: String(word).trimmingWhitespace) else {
-                throw ValidationError("--only knows add, build, hit, ls and gc, not \"\(word)\"")
+                throw ValidationError("--only knows add, build, hit, ls, gc and catalog, not \"\(word)\"")
             }
             out.insert(measure)
         }
