@@ -1,15 +1,14 @@
 // swift-tools-version: 6.1
 // loom: a registry and artifact store for model adapters.
 //
-// Imports go one way (DESIGN.md "Modules"):
-//   LoomJSON ← Safetensors ← Merge ──────────────┐
-//   LoomJSON ← LoomCore ← BlobStore ─────────────┼─→ Registry ← LoomBackends ← LoomCLI ← loom
-//              LoomCore ← SQLiteCatalog ─────────┼──────────────↗ ↑
-//              BlobStore ← FileBlobStore ────────┼────────────────┘
-//              LoomCore (digests, records, errors, the catalog protocols) ─┘
-// Registry sees the catalog only through LoomCore's protocols and blob stores only through BlobStore's;
-// LoomBackends (the composition root) is the one module that names a backend. Safetensors, BlobStore,
-// SQLiteCatalog and Merge never import each other, except Merge → Safetensors.
+// Imports go one way (docs/architecture.md "Modules"; read "A ← B" as "B imports A"):
+//   LoomJSON ← Safetensors, LoomCore, Merge, SQLiteCatalog, Registry, LoomDocuments, LoomCLI
+//   LoomCore ← BlobStore, FileBlobStore, SQLiteCatalog, Registry, LoomDocuments, LoomCLI
+//   BlobStore ← FileBlobStore, Registry, LoomBackends;  Merge, Safetensors ← Registry
+//   FileBlobStore, SQLiteCatalog ← LoomBackends (the composition root, the one module naming a backend)
+//   Registry ← LoomDocuments, LoomBackends ← LoomCLI ← loom
+// OpenBLAS (CBLAS) is linked by Merge only. Safetensors, BlobStore, SQLiteCatalog and Merge never import
+// each other.
 import PackageDescription
 
 // Every Swift target gets the same strictness (style.md rule 4).
@@ -111,7 +110,7 @@ let package = Package(
         /** Pure merge math: adapter config, module matching, merge plan, ΔW, DoRA, IA3, dtype conversion. */
         .target(
             name: "Merge",
-            dependencies: ["Safetensors", "LoomJSON", "CBLAS", "CMergeKernels"],
+            dependencies: ["LoomJSON", "CBLAS", "CMergeKernels"],
             swiftSettings: strictness
         ),
 
@@ -138,11 +137,18 @@ let package = Package(
             swiftSettings: strictness
         ),
 
-        /** argument-parser commands and table/JSON rendering; each command calls Registry once. */
+        /** The JSON documents of every command (and, next, of the HTTP API): built from Registry's values, nothing else. */
+        .target(
+            name: "LoomDocuments",
+            dependencies: ["LoomJSON", "LoomCore", "Registry"],
+            swiftSettings: strictness
+        ),
+
+        /** argument-parser commands, tables and text; each command calls Registry once and prints a LoomDocuments document for --json. */
         .target(
             name: "LoomCLI",
             dependencies: [
-                "Registry", "LoomBackends", "LoomCore", "LoomJSON",
+                "Registry", "LoomBackends", "LoomDocuments", "LoomCore", "LoomJSON",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -207,9 +213,18 @@ let package = Package(
             swiftSettings: strictness
         ),
         .testTarget(
+            name: "LoomDocumentsTests",
+            dependencies: [
+                "LoomDocuments", "Registry", "LoomCore", "SQLiteCatalog", "LoomJSON",
+                // Records can only be decoded from catalog rows for now (see Records.swift).
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictness
+        ),
+        .testTarget(
             name: "LoomCLITests",
             dependencies: [
-                "LoomCLI", "LoomCore", "LoomJSON", "Safetensors", "LoomTesting",
+                "LoomCLI", "LoomDocuments", "LoomCore", "LoomJSON", "Safetensors", "LoomTesting",
                 // Raw SQL, to edit an event row as an attacker would before running `loom verify`, and to plant
                 // leases and read the catalog in crash and concurrency tests.
                 .product(name: "GRDB", package: "GRDB.swift"),

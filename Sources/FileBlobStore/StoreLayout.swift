@@ -6,7 +6,7 @@ import Darwin
 #endif
 import BlobStore
 
-/// Where things live under a store root (DESIGN.md "On disk"), the file store's layout and nobody
+/// Where things live under a store root (docs/architecture.md "On disk"), the file store's layout and nobody
 /// else's: `blobs/sha256/<first 2 hex>/<64 hex>` for blobs, `ingest/<pid>-<random>.part` for in-flight
 /// writes.
 struct StoreLayout: Sendable {

@@ -35,7 +35,7 @@ public struct Loom: ParsableCommand {
 
     /// Runs one command from the process's arguments and exits.
     ///
-    /// Every failure, usage errors included, is one `loom: …` line on stderr (DESIGN.md "Errors");
+    /// Every failure, usage errors included, is one `loom: …` line on stderr (docs/architecture.md "Errors");
     /// `--help` and `--version` print to stdout and exit 0.
     public static func runFromCommandLine() -> Never {
         do {

@@ -6,7 +6,7 @@ package import Logging
 /// loom's use cases over one store: register, build, list, remove, collect garbage, audit, verify.
 ///
 /// The only module that sees the blob store, the catalog and the merge engine together. A store is
-/// a directory (DESIGN.md "On disk"); it is created on the first write, and read-only operations on a
+/// a directory (docs/architecture.md "On disk"); it is created on the first write, and read-only operations on a
 /// store that does not exist yet see an empty store and create nothing. Blobs are reached only through
 /// the BlobStore protocols (``BlobStorage`` plus the local-file capability); which backend serves them is
 /// decided by the composition root (`LoomBackends.StoreBackends`), never here.

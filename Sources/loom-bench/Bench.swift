@@ -20,13 +20,15 @@ struct LoomBench: ParsableCommand {
         abstract: "Benchmark loom against cp+sync+sha256 of the same bytes, measured in the same run.",
         discussion: """
             Generates a Llama-shape bf16 model and an all-linear r=16 LoRA (no Python), then measures \
-            base add, cold build, cache-hit build, ls --json, gc --dry-run over 10,000 artifacts, and rank-16 \
+            base add, cold build, cache-hit build, ls --json, gc --dry-run and a real gc eviction over 10,000 \
+            artifacts, (in this process) the catalog's reads and writes over the same store, and rank-16 \
             adapter extract from a perturbed copy of the base. See BENCHMARKS.md.
 
             Examples:
               swift build -c release && .build/release/loom-bench
               .build/release/loom-bench --only build,hit --runs 9 --keep
               .build/release/loom-bench --shape 7b --keep
+              .build/release/loom-bench --only catalog,gc --runs 3
             """)
 
     @Option(help: ArgumentHelp("The loom binary to measure.", valueName: "path"))
@@ -50,7 +52,7 @@ struct LoomBench: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout instead of the table.")
     var json = false
 
-    @Option(help: ArgumentHelp("Measures to run, comma-separated: add,build,hit,ls,gc,extract (default: all).", valueName: "list"))
+    @Option(help: ArgumentHelp("Measures to run, comma-separated: add,build,hit,ls,gc,catalog,extract (default: all).", valueName: "list"))
     var only: String?
 
     func validate() throws {
@@ -106,7 +108,7 @@ struct LoomBench: ParsableCommand {
         var out = Set<Measure>()
         for word in only.split(separator: ",") {
             guard let measure = Measure(rawValue: String(word).trimmingWhitespace) else {
-                throw ValidationError("--only knows add, build, hit, ls, gc and extract, not \"\(word)\"")
+                throw ValidationError("--only knows add, build, hit, ls, gc, catalog and extract, not \"\(word)\"")
             }
             out.insert(measure)
         }

@@ -3,7 +3,7 @@ import LoomJSON
 
 /// One thing `--only` can select.
 enum Measure: String, CaseIterable, Sendable {
-    case add, build, hit, ls, gc, extract
+    case add, build, hit, ls, gc, catalog, extract
 }
 
 /// Runs the selected measures against a release `loom` binary, each next to its floor, and returns the rows.
@@ -28,7 +28,7 @@ final class BenchRunner {
     var scratch: String { directory + "/scratch" }
     private var mainMarker: String { mainStore + "/.bench-ready" }
     private var lsMarker: String { lsStore + "/.bench-seeded" }
-    private let fm = FileManager.default
+    let fm = FileManager.default
 
     /// A runner for `shape` in `directory` (absolute), using the binary at `loom` (absolute).
     init(loom: String, shape: ModelShape, runs: Int, directory: String, log: @escaping (String) -> Void) {
@@ -48,7 +48,7 @@ final class BenchRunner {
         return Int(Double(missing + size) * 1.05) + 1_000_000_000
     }
 
-    /// Runs `selected` in the fixed order add, build, hit, ls, gc; a measure that fails becomes an
+    /// Runs `selected` in the fixed order add, build, hit, ls, gc, catalog; a measure that fails becomes an
     /// ERROR row and the others still run.
     func run(_ selected: Set<Measure>) -> [Row] {
         var rows: [Row] = []
@@ -78,10 +78,14 @@ final class BenchRunner {
                 case .gc:
                     if try gcAvailable() {
                         try measureLoom(&measureRows[0], ["gc", "--dry-run", "--max-size", "0", "--json"], output: "gc.json")
+                        try measureEviction(&measureRows[1])
                     } else {
-                        measureRows[0].unavailable = true
-                        measureRows[0].note = "n/a (gc not available)"
+                        for i in measureRows.indices {
+                            measureRows[i].unavailable = true
+                            measureRows[i].note = "n/a (gc not available)"
+                        }
                     }
+                case .catalog: try measureCatalog(&measureRows)
                 }
             } catch {
                 for i in measureRows.indices {
@@ -109,7 +113,10 @@ final class BenchRunner {
                 rows.append(Row(id: "cold_build_rss", title: "peak RSS, \(size) cold build", target: .peakRSS(rssBound)))
             case .hit: rows.append(Row(id: "cache_hit", title: "cache-hit build, whole process", target: .wall(0.030)))
             case .ls: rows.append(Row(id: "ls_json", title: "ls --json, \(n) artifacts", target: .wall(1.0)))
-            case .gc: rows.append(Row(id: "gc_dry_run", title: "gc --dry-run --max-size 0 --json, \(n) artifacts", target: .wall(1.0)))
+            case .gc:
+                rows.append(Row(id: "gc_dry_run", title: "gc --dry-run --max-size 0 --json, \(n) artifacts", target: .wall(1.0)))
+                rows.append(Row(id: "gc_evict", title: "gc --max-size (half) --json, \(n) artifacts: evicts half", target: .wall(10.0)))
+            case .catalog: rows += CatalogMeasure.rows(artifacts: syntheticArtifactCount)
             case .extract:
                 rows.append(Row(id: "extract_r16", title: "adapter extract, \(size) bf16 pair, rank 16 (randomized)", target: .wall(60)))
             }
@@ -174,7 +181,7 @@ final class BenchRunner {
         row.note = "output \(Units.bytes(size))"
     }
 
-    private func record(
+    func record(
         _ row: inout Row, run: Int, _ outcome: ChildProcess.Outcome, floor: (copySync: Double, hash: Double)?, label: String
     ) {
         let which = run == 0 ? "warm-up" : "run \(run)/\(runs)"
@@ -233,7 +240,7 @@ final class BenchRunner {
     }
 
     /// Makes the ls store: a copy of the main store seeded to 10,000 artifacts; kept between runs.
-    private func ensureLsStore() throws {
+    func ensureLsStore() throws {
         if (try? String(contentsOfFile: lsMarker, encoding: .utf8)) == String(Self.syntheticArtifactCount) { return }
         try ensureArtifact()
         log("copying the main store and seeding \(Units.grouped(Self.syntheticArtifactCount)) artifacts (one transaction each)")
@@ -256,7 +263,7 @@ final class BenchRunner {
 
     /// Runs `loom ARGUMENTS` with stdout to `scratch/OUTPUT` (or /dev/null); throws unless it exits 0.
     @discardableResult
-    private func loom(_ arguments: [String], output: String? = nil) throws -> ChildProcess.Outcome {
+    func loom(_ arguments: [String], output: String? = nil) throws -> ChildProcess.Outcome {
         try ChildProcess.check([loom] + arguments, stdout: output.map { scratch + "/" + $0 }, scratch: scratch)
     }
 

@@ -30,7 +30,8 @@ struct Report {
                 }
             } ?? "-"
             let ratio = row.ratio.map { Units.decimal($0, digits: 2) } ?? "-"
-            let rss = row.loom.maxRSS.map(Units.bytes) ?? "-"
+            // In-process rows (catalog) measure no RSS of their own.
+            let rss = row.loom.maxRSS.flatMap { $0 > 0 ? Units.bytes($0) : nil } ?? "-"
             let value: String
             if case .peakRSS = row.target {
                 value = "-"  // the RSS row repeats the build's times; show them once

@@ -43,6 +43,12 @@ enum StoreFixture {
         try open(root)?.artifacts().count ?? 0
     }
 
+    /// The sum of every artifact's recorded size in the store at `root` (0 without a catalog): what a gc
+    /// budget is compared with.
+    static func artifactBytes(store root: String) throws -> Int64 {
+        try open(root)?.artifacts().reduce(0) { $0 + $1.totalSize } ?? 0
+    }
+
     /// Makes `destination` a copy of the store at `source` that shares its blobs: the catalog files are
     /// copied, `blobs/` is hard-linked (`cp -al`), materialized artifact directories are left out.
     ///
@@ -110,7 +116,7 @@ enum StoreFixture {
     }
 
     /// The catalog of the store at `root`, or nil when it has none (nothing is created).
-    private static func open(_ root: String) throws -> (any CatalogStore)? {
+    static func open(_ root: String) throws -> (any CatalogStore)? {
         var logger = Logger(label: "loom-bench")
         logger.logLevel = .warning
         return try StoreBackends.registry(root: root, logger: logger).existingCatalog()

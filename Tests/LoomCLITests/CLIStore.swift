@@ -51,7 +51,7 @@ final class CLIStore: Sendable {
     }
 }
 
-/// Shapes the `--json` contract promises for values (DESIGN.md "JSON").
+/// Shapes the `--json` contract promises for values (docs/architecture.md "JSON").
 enum Contract {
     /// `sha256:` and 64 lowercase hex digits: a full digest, never a shortened one.
     static func isFullDigest(_ value: JSONValue?) -> Bool {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoomDocuments
 import LoomJSON
 import LoomCore
 import Registry
@@ -69,7 +70,7 @@ import Testing
     }
 
     @Test func jsonCarriesEveryItemWithFullDigestsAndISOTimes() throws {
-        let text = JSONWriter.canonical.string(RecordJSON.gc(Self.samplePlan()))
+        let text = JSONWriter.canonical.string(GCDocument.plan(Self.samplePlan()))
         let json = try JSONParser().parse(text)
         guard case .object(let object) = json else {
             Issue.record("not an object: \(text)")

@@ -14,7 +14,7 @@ import Testing
 import Glibc
 #endif
 
-/// DESIGN.md "register base": which symlinks are followed, special files, missing weights, sharded
+/// docs/architecture.md "register base": which symlinks are followed, special files, missing weights, sharded
 /// checkpoints and their index.
 @Suite struct DirectoryRuleTests {
     static let empty = RegistryHarness.StoreState(bases: [], adapters: [], artifacts: [], blobs: [], ingest: [])

@@ -8,7 +8,7 @@ import Testing
 
 @testable import Registry
 
-/// DESIGN.md's naming rules, as `base add` and `adapter add` apply them, and names unique across kinds.
+/// README.md's naming rules ("Concepts"), as `base add` and `adapter add` apply them, and names unique across kinds.
 @Suite struct NameRuleTests {
     /// Names the rule refuses, with a label for the test report.
     static let refused: [(label: String, name: String)] = [

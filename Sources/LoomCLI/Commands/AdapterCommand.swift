@@ -1,5 +1,6 @@
 import LoomCore
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -63,9 +64,7 @@ struct AdapterCommand: ParsableCommand {
                 for note in r.notes { Terminal.error("loom: note: \(note)") }
                 let a = r.record
                 if json {
-                    var o = RecordJSON.adapter(a)
-                    o["created"] = .bool(r.created)
-                    Terminal.out(JSONWriter.canonical.string(.object(o)))
+                    Terminal.out(JSONWriter.canonical.string(RegistrationDocument.adapter(a, created: r.created)))
                 } else {
                     let verb = r.created ? "registered" : "already registered, unchanged:"
                     let rank = a.r.map { "r=\($0), α=\(a.loraAlpha.map { "\($0)" } ?? "-")" } ?? a.peftType

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LoomCore
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -34,9 +35,9 @@ extension AdapterCommand {
             try runReporting {
                 let r = try global.registry().exportAdapter(try Reference(parsing: adapter), to: directory)
                 if json {
-                    var o = RecordJSON.adapter(r.record)
+                    var o = RecordDocument.adapter(r.record)
                     o["directory"] = .string(r.directory)
-                    o["files"] = RecordJSON.files(r.files)
+                    o["files"] = RecordDocument.files(r.files)
                     Terminal.out(JSONWriter.canonical.string(.object(o)))
                 } else {
                     Terminal.out("exported adapter \(r.record.reference) \(Format.short(r.record.manifestDigest)) to \(directory) (\(r.files.count) files)")

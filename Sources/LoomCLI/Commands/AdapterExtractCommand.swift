@@ -1,5 +1,6 @@
 import ArgumentParser
 import LoomCore
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -69,9 +70,9 @@ extension AdapterCommand {
                 for note in r.notes { Terminal.error("loom: note: \(note)") }
                 let a = r.registration.record
                 if json {
-                    var o = RecordJSON.adapter(a)
+                    var o = RecordDocument.adapter(a)
                     o["created"] = .bool(r.registration.created)
-                    o["extracted_from"] = ExtractionJSON.object(r.extraction)
+                    o["extracted_from"] = ExtractionDocument.object(r.extraction)
                     o["decomposed"] = .array(r.decomposed.map { .string($0) })
                     o["saved_whole"] = .array(r.savedWhole.map { .string($0) })
                     o["skipped"] = .array(r.skipped.map { .string($0) })

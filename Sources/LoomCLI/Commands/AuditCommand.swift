@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -81,7 +82,7 @@ struct AuditCommand: ParsableCommand {
                     Terminal.out(JSONWriter(indent: 2).string(statement))
                 }
             } else if json {
-                Terminal.out(JSONWriter.canonical.string(AuditRendering.json(report, registry: registry)))
+                Terminal.out(JSONWriter.canonical.string(AuditDocument.report(report, path: registry.artifactPath)))
             } else {
                 Terminal.out(AuditRendering.text(report, width: width.width))
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -42,13 +43,7 @@ struct BackupCommand: ParsableCommand {
         try runReporting {
             let report = try global.registry().backup(to: directory, catalogOnly: catalogOnly)
             if json {
-                Terminal.out(
-                    JSONWriter.canonical.string(
-                        .object([
-                            "path": .string(report.path), "catalog_bytes": .int(report.catalogBytes), "blobs": .int(Int64(report.blobs)),
-                            "bytes": .int(report.bytes), "linked": .int(Int64(report.linked)), "copied": .int(Int64(report.copied)),
-                            "catalog_only": .bool(report.catalogOnly),
-                        ])))
+                Terminal.out(JSONWriter.canonical.string(BackupDocument.report(report)))
             } else {
                 let blobs = report.catalogOnly
                     ? "no blobs (--catalog-only)"

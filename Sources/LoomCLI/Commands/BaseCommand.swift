@@ -1,5 +1,6 @@
 import LoomCore
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -66,9 +67,8 @@ struct BaseCommand: ParsableCommand {
                 for note in registration.notes { Terminal.error("loom: note: \(note)") }
                 let b = registration.record
                 if json {
-                    var o = RecordJSON.base(b, aliases: try registry.aliases(ofBase: b.name))
-                    o["created"] = .bool(registration.created)
-                    Terminal.out(JSONWriter.canonical.string(.object(o)))
+                    let document = RegistrationDocument.base(b, aliases: try registry.aliases(ofBase: b.name), created: registration.created)
+                    Terminal.out(JSONWriter.canonical.string(document))
                 } else {
                     let verb = registration.created ? "registered" : "already registered, unchanged:"
                     Terminal.out("\(verb) base \(b.name)@\(b.version) \(Format.short(b.manifestDigest)) (\(b.architecture ?? "unknown architecture"), \(b.dtype), \(b.parameterCount) parameters, \(Format.bytes(b.totalSize)))")

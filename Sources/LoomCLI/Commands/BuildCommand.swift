@@ -1,5 +1,6 @@
 import LoomCore
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -105,19 +106,7 @@ struct BuildCommand: ParsableCommand {
             let result = try global.registry().build(request, progress: TerminalProgress())
             for note in result.notes { Terminal.error("loom: note: \(note)") }
             if json {
-                var o = JSONObject()
-                o["path"] = .string(result.path)
-                o["key"] = .string(result.artifact.key)
-                o["cached"] = .bool(result.cached)
-                o["waited"] = .bool(result.waited)
-                o["dtype"] = .string(result.artifact.dtype)
-                o["size"] = .int(result.artifact.totalSize)
-                o["base"] = .string(result.artifact.baseDigest)
-                o["adapters"] = .array(result.artifact.inputs.map { .object(["digest": .string($0.adapterDigest), "weight": .double($0.weight)]) })
-                o["combine"] = result.artifact.recipe["combine"] ?? .object(["method": .string("linear")])
-                if let qlora = result.artifact.recipe["qlora"] { o["qlora"] = qlora }
-                o["notes"] = .array(result.notes.map { .string($0) })
-                Terminal.out(JSONWriter.canonical.string(.object(o)))
+                Terminal.out(JSONWriter.canonical.string(BuildDocument.result(result)))
             } else {
                 if Terminal.stderrIsTerminal {
                     Terminal.error(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -60,7 +61,7 @@ struct GCCommand: ParsableCommand {
         try runReporting {
             let options = GCOptions(dryRun: dryRun, maxSize: maxSize?.bytes, grace: grace?.duration ?? .seconds(3600))
             let plan = try global.registry().collectGarbage(options)
-            Terminal.out(json ? JSONWriter.canonical.string(RecordJSON.gc(plan)) : GCReportText.render(plan, width: width.width))
+            Terminal.out(json ? JSONWriter.canonical.string(GCDocument.plan(plan)) : GCReportText.render(plan, width: width.width))
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LoomCore
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -57,7 +58,7 @@ struct HoldCommand: ParsableCommand {
             if release {
                 let (key, released) = try registry.releaseHold(name, holder: holder, everyone: all)
                 if json {
-                    Terminal.out(JSONWriter.canonical.string(.object(["key": .string(key), "released": .array(released.map(Self.json))])))
+                    Terminal.out(JSONWriter.canonical.string(HoldDocument.released(key: key, released)))
                 } else if released.isEmpty {
                     Terminal.out("\(key) was not held\(all ? "" : " by \(holder ?? Registry.defaultHolder)")")
                 } else {
@@ -68,14 +69,10 @@ struct HoldCommand: ParsableCommand {
             guard let duration else { return }
             let hold = try registry.hold(name, for: duration.duration, holder: holder)
             if json {
-                Terminal.out(JSONWriter.canonical.string(Self.json(hold)))
+                Terminal.out(JSONWriter.canonical.string(HoldDocument.held(hold)))
             } else {
                 Terminal.out("held \(hold.key) for \(hold.holder) until \(Timestamps.iso(hold.until))")
             }
         }
-    }
-
-    static func json(_ hold: HoldRecord) -> JSONValue {
-        .object(["key": .string(hold.key), "holder": .string(hold.holder), "until": .string(Timestamps.iso(hold.until))])
     }
 }

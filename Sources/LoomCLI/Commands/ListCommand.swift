@@ -1,5 +1,6 @@
 import LoomCore
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -96,19 +97,15 @@ struct ListCommand: ParsableCommand {
                 return
             }
             if json {
-                let bases = JSONValue.array(listing.bases.map { .object(RecordJSON.base($0, aliases: listing.baseAliases[$0.name] ?? [])) })
-                let adapters = JSONValue.array(listing.adapters.map { .object(RecordJSON.adapter($0)) })
-                let artifacts = JSONValue.array(listing.artifacts.map { .object(RecordJSON.artifact($0, path: registry.artifactPath($0), hold: listing.holds[$0.key])) })
-                let recipes = JSONValue.array(listing.recipes.map { .object(RecordJSON.recipe($0)) })
+                let document: JSONValue
                 switch kind {
-                case .bases: Terminal.out(JSONWriter.canonical.string(bases))
-                case .adapters: Terminal.out(JSONWriter.canonical.string(adapters))
-                case .artifacts: Terminal.out(JSONWriter.canonical.string(artifacts))
-                case .recipes: Terminal.out(JSONWriter.canonical.string(recipes))
-                case nil:
-                    Terminal.out(JSONWriter.canonical.string(.object(
-                        ["bases": bases, "adapters": adapters, "artifacts": artifacts, "recipes": recipes])))
+                case .bases: document = ListDocument.bases(listing)
+                case .adapters: document = ListDocument.adapters(listing)
+                case .artifacts: document = ListDocument.artifacts(listing, path: registry.artifactPath)
+                case .recipes: document = ListDocument.recipes(listing)
+                case nil: document = ListDocument.all(listing, path: registry.artifactPath)
                 }
+                Terminal.out(JSONWriter.canonical.string(document))
                 return
             }
             Terminal.out(ListRendering.tables(listing, kinds: Set(kinds.map(\.rawValue)), width: width.width, allBases: everything.bases))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import LoomCore
 import Foundation
+import LoomDocuments
 import Registry
 
 /// What `loom ls` keeps and in which order: filters, then a sort, then a per-kind limit. Pure value.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -40,7 +41,7 @@ struct LogCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let log = try global.listingRegistry().log(limit: limit)
-            Terminal.out(json ? JSONWriter.canonical.string(LogRendering.json(log)) : LogRendering.text(log, width: width.width))
+            Terminal.out(json ? JSONWriter.canonical.string(LogDocument.log(log)) : LogRendering.text(log, width: width.width))
             if !log.isVerified { throw ExitCode(ExitCodes.verifyBase + VerifyReport.Kind.chain.rawValue) }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -36,12 +37,7 @@ struct PullCommand: ParsableCommand {
         try runReporting {
             let report = try global.registry().pull(name, into: directory)
             if json {
-                Terminal.out(
-                    JSONWriter.canonical.string(
-                        .object([
-                            "path": .string(report.path), "key": .string(report.key), "files": .int(report.files),
-                            "bytes": .int(report.bytes), "skipped": .int(report.skipped),
-                        ])))
+                Terminal.out(JSONWriter.canonical.string(PullDocument.report(report)))
             } else {
                 let kept = report.skipped > 0 ? ", \(report.skipped) already right" : ""
                 Terminal.out("pulled \(report.key) into \(report.path) (\(report.files) files, \(Format.bytes(report.bytes)) written\(kept))")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LoomCore
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -78,14 +79,12 @@ struct RecipeCommand: ParsableCommand {
                     dtype: dtype.flatMap(ModelDType.init(parsing:)), replace: replace,
                     combine: combination.combine == nil ? nil : try combination.combination(),
                     qlora: try quantization.options())
-                let changes = previous.map { RecordJSON.recipeChanges(from: $0, to: record) } ?? []
+                let changes = previous.map { RecipeDocument.changes(from: $0, to: record) } ?? []
                 if json {
-                    var o = RecordJSON.recipe(record)
-                    o["created"] = .bool(created)
-                    if previous != nil { o["changed"] = .array(changes.map { .string($0) }) }
-                    Terminal.out(JSONWriter.canonical.string(.object(o)))
+                    let document = RecipeDocument.saved(record, created: created, changes: previous == nil ? nil : changes)
+                    Terminal.out(JSONWriter.canonical.string(document))
                 } else {
-                    Terminal.out("\(created ? "saved" : "unchanged:") recipe \(record.name) = \(RecordJSON.recipeSummary(record))")
+                    Terminal.out("\(created ? "saved" : "unchanged:") recipe \(record.name) = \(RecipeText.summary(record))")
                     if created, !changes.isEmpty { Terminal.error("loom: note: changed " + changes.joined(separator: "; ")) }
                 }
             }
@@ -115,7 +114,7 @@ struct RecipeCommand: ParsableCommand {
             try runReporting {
                 let recipes = try global.listingRegistry().recipes()
                 if json {
-                    Terminal.out(JSONWriter.canonical.string(.array(recipes.map { .object(RecordJSON.recipe($0)) })))
+                    Terminal.out(JSONWriter.canonical.string(RecipeDocument.list(recipes)))
                 } else {
                     Terminal.out(ListRendering.recipeTable(recipes, width: width.width))
                 }
@@ -183,7 +182,7 @@ struct PinCommand: ParsableCommand {
             let registry = try global.registry()
             let artifact = try registry.setPinned(name, pinned, progress: TerminalProgress())
             if json {
-                Terminal.out(JSONWriter.canonical.string(.object(RecordJSON.artifact(artifact, path: registry.artifactPath(artifact)))))
+                Terminal.out(JSONWriter.canonical.string(PinDocument.artifact(artifact, path: registry.artifactPath(artifact))))
             } else {
                 Terminal.out("\(pinned ? "pinned" : "unpinned") \(artifact.key)")
             }

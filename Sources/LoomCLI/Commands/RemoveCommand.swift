@@ -1,5 +1,6 @@
 import LoomCore
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -48,10 +49,7 @@ struct RemoveCommand: ParsableCommand {
             let removal = try global.registry().remove(kind == .base ? .base : .adapter, reference, cascade: cascade, force: force)
             let removed = removal.bases.map { "base \($0.reference)" } + removal.adapters.map { "adapter \($0.reference)" }
             if json {
-                Terminal.out(JSONWriter.canonical.string(.object([
-                    "bases": .array(removal.bases.map { .object(RecordJSON.base($0)) }),
-                    "adapters": .array(removal.adapters.map { .object(RecordJSON.adapter($0)) }),
-                ])))
+                Terminal.out(JSONWriter.canonical.string(RemovalDocument.removal(removal)))
             } else {
                 for r in removed { Terminal.out("removed \(r) (its blobs stay until `loom gc`)") }
             }

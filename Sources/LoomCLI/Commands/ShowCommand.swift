@@ -1,5 +1,6 @@
 import LoomCore
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -41,38 +42,20 @@ struct ShowCommand: ParsableCommand {
             let shown = try registry.show(name)
             switch shown {
             case .base(let b, let files, let tensorCount, let adapters):
-                var o = RecordJSON.base(b, aliases: try registry.aliases(ofBase: b.name))
-                o["kind"] = .string("base")
-                o["tensors"] = .int(tensorCount)
-                o["files"] = RecordJSON.files(files)
-                o["adapters"] = .array(adapters.map { .string($0.reference) })
-                emit(o)
+                emit(ShowDocument.base(b, files: files, tensorCount: tensorCount, adapters: adapters, aliases: try registry.aliases(ofBase: b.name)))
             case .adapter(let a, let files):
-                var o = RecordJSON.adapter(a)
-                o["kind"] = .string("adapter")
-                o["files"] = RecordJSON.files(files)
-                let ships = files.map(\.path).filter { !AdapterFiles.own.contains($0) }
-                if json {
-                    o["ships"] = .array(ships.map { .string($0) })
-                } else if !ships.isEmpty {
-                    o["ships"] = .string(ships.joined(separator: ", ") + " (builds use them instead of the base's)")
+                var o = ShowDocument.adapter(a, files: files, extractedFrom: try registry.extraction(of: a).map(ExtractionDocument.object))
+                if !json {
+                    // People get the shipped files as one sentence (none: no line), and the modules grouped unless --full.
+                    let ships = ShowDocument.shippedFiles(files)
+                    o["ships"] = ships.isEmpty ? nil : .string(ships.joined(separator: ", ") + " (builds use them instead of the base's)")
+                    if !full { o["summary"] = grouped(a.summary) }
                 }
-                if let extraction = try registry.extraction(of: a) { o["extracted_from"] = ExtractionJSON.object(extraction) }
-                o["summary"] = json || full ? a.summary : grouped(a.summary)
-                o["config"] = a.config
                 emit(o)
             case .recipe(let r, let key, let built):
-                var o = RecordJSON.recipe(r)
-                o["kind"] = .string("recipe")
-                o["key"] = key.map { .string($0) } ?? .null
-                o["built"] = .bool(built)
-                emit(o)
+                emit(ShowDocument.recipe(r, key: key, built: built))
             case .artifact(let a):
-                var o = RecordJSON.artifact(a, path: registry.artifactPath(a), hold: try registry.liveHolds()[a.key])
-                o["kind"] = .string("artifact")
-                o["files"] = RecordJSON.files(a.files ?? [])
-                o["provenance"] = a.provenance
-                emit(o)
+                emit(ShowDocument.artifact(a, path: registry.artifactPath(a), hold: try registry.liveHolds()[a.key]))
             }
         }
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -58,12 +59,12 @@ struct VerifyCommand: ParsableCommand {
             let registry = try global.registry()
             if let rebuild {
                 let report = try registry.rebuild(key: rebuild, progress: TerminalProgress())
-                Terminal.out(json ? JSONWriter.canonical.string(VerifyRendering.json(report)) : VerifyRendering.text(report))
+                Terminal.out(json ? JSONWriter.canonical.string(VerifyDocument.rebuild(report)) : VerifyRendering.text(report))
                 if !report.isIdentical { throw ExitCode(ExitCodes.verifyBase) }
                 return
             }
             let report = try registry.verify(progress: TerminalProgress())
-            Terminal.out(json ? JSONWriter.canonical.string(VerifyRendering.json(report)) : VerifyRendering.text(report))
+            Terminal.out(json ? JSONWriter.canonical.string(VerifyDocument.report(report)) : VerifyRendering.text(report))
             if !report.isClean { throw ExitCode(ExitCodes.verifyBase + report.findingBits) }
         }
     }

@@ -1,8 +1,9 @@
 import LoomCore
+import LoomDocuments
 import LoomJSON
 import Registry
 
-/// Text (a provenance tree) and JSON for `loom audit`.
+/// The text of `loom audit`: a provenance tree (the JSON is ``AuditDocument``).
 enum AuditRendering {
     /// The artifact an `--in-toto` statement is about: the one audited, or the only artifact holding the file.
     static func singleArtifact(_ report: AuditReport) throws(RegistryError) -> ArtifactRecord {
@@ -88,40 +89,6 @@ enum AuditRendering {
             lines.append((i == files.count - 1 ? "   └─ " : "   ├─ ") + "\(f.path)  \(f.digest)  \(f.size) bytes")
         }
         return lines
-    }
-
-    static func json(_ report: AuditReport, registry: Registry) -> JSONValue {
-        switch report {
-        case .artifact(let artifact, let directory):
-            var o = artifactJSON(artifact, directory: directory)
-            o["kind"] = .string("artifact")
-            return .object(o)
-        case .file(let file):
-            var o = JSONObject()
-            o["kind"] = .string("file")
-            o["path"] = .string(file.path)
-            o["digest"] = .string(file.digest)
-            o["size"] = .int(file.size)
-            o["holders"] = .array(file.holders.map { holder in
-                switch holder {
-                case .artifact(let a, let path):
-                    return .object(["kind": "artifact", "path": .string(path), "artifact": .object(artifactJSON(a, directory: registry.artifactPath(a)))])
-                case .base(let b, let path):
-                    return .object(["kind": "base", "path": .string(path), "base": .object(RecordJSON.base(b))])
-                case .adapter(let a, let path):
-                    return .object(["kind": "adapter", "path": .string(path), "adapter": .object(RecordJSON.adapter(a))])
-                }
-            })
-            o["notes"] = .array(file.notes.map { .string($0) })
-            return .object(o)
-        }
-    }
-
-    private static func artifactJSON(_ artifact: ArtifactRecord, directory: String?) -> JSONObject {
-        var o = RecordJSON.artifact(artifact, path: directory)
-        o["files"] = RecordJSON.files(artifact.files ?? [])
-        o["provenance"] = artifact.provenance
-        return o
     }
 
     private static func reference(_ entry: JSONValue?) -> String? {

@@ -1,4 +1,5 @@
 import LoomCore
+import LoomDocuments
 import LoomJSON
 import Registry
 
@@ -49,7 +50,7 @@ enum ListRendering {
     static func recipeTable(_ recipes: [RecipeRecord], width: Int?) -> String {
         var t = Table("RECIPE", "INPUTS", "UPDATED")
         t.prefer("RECIPE")
-        for r in recipes { t.add(r.name, RecordJSON.recipeSummary(r), Format.shortAge(r.updatedAt)) }
+        for r in recipes { t.add(r.name, RecipeText.summary(r), Format.shortAge(r.updatedAt)) }
         return t.render(width: width)
     }
 

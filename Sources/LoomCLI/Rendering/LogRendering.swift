@@ -1,9 +1,10 @@
 import LoomCore
 import Foundation
+import LoomDocuments
 import LoomJSON
 import Registry
 
-/// Text and JSON for `loom log`.
+/// The text of `loom log` (the JSON is ``LogDocument``).
 enum LogRendering {
     /// Aligned `seq  time  actor  kind  subject  detail` lines (digests shortened to 12 hex digits, a
     /// unique prefix `loom audit` accepts; `--json` has them in full), fitted to `width` (actor, subject
@@ -24,22 +25,6 @@ enum LogRendering {
             lines += log.chainFindings.map { "chain: broken: \($0.description)" }
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func json(_ log: EventLog) -> JSONValue {
-        .object([
-            "events": .array(log.events.map { e in
-                .object([
-                    "seq": .int(e.seq), "at": RecordJSON.time(e.at), "actor": .string(e.actor), "kind": .string(e.kind),
-                    "subject": .string(e.subject), "detail": e.detail, "prev_hash": .string(e.prevHash), "hash": .string(e.hash),
-                ])
-            }),
-            "total": .int(log.total),
-            "chain": .object([
-                "verified": .bool(log.isVerified),
-                "findings": .array(log.chainFindings.map { .object(["seq": .int($0.seq), "message": .string($0.description)]) }),
-            ]),
-        ])
     }
 
     /// The detail's top-level members as `key=value`, digests shortened, nested values summarized;

@@ -1,9 +1,10 @@
 import LoomCore
 import Foundation
+import LoomDocuments
 import LoomJSON
 import Registry
 
-/// Text and JSON for `loom verify` and `loom verify --rebuild`.
+/// The text of `loom verify` and `loom verify --rebuild` (the JSON is ``VerifyDocument``).
 enum VerifyRendering {
     /// One line per finding, a summary line, then what gc could collect.
     static func text(_ report: VerifyReport) -> String {
@@ -45,42 +46,6 @@ enum VerifyRendering {
         return lines.joined(separator: "\n")
     }
 
-    static func json(_ report: VerifyReport) -> JSONValue {
-        var o = JSONObject()
-        o["clean"] = .bool(report.isClean)
-        o["exit_code"] = .int(report.isClean ? 0 : ExitCodes.verifyBase + report.findingBits)
-        o["findings"] = .array(report.findings.map { f in
-            var item: JSONObject = ["kind": .string(f.kind.name), "message": .string(f.message)]
-            if let digest = f.digest { item["digest"] = .string(digest) }
-            if let owner = f.owner { item["owner"] = .string(owner) }
-            if let path = f.path { item["path"] = .string(path) }
-            if let seq = f.seq { item["seq"] = .int(seq) }
-            return .object(item)
-        })
-        o["checked"] = .object([
-            "blobs": .int(report.blobsChecked), "bytes": .int(report.bytesChecked), "references": .int(report.referencesChecked),
-        ])
-        let garbage = report.garbage
-        o["collectable"] = .object([
-            "bytes": .int(garbage.bytes),
-            "unreferenced_blobs": .array(garbage.unreferencedBlobs.map { .object(["digest": .string($0.digest), "size": .int($0.size)]) }),
-            "stale_ingest_files": .array(garbage.staleIngestFiles.map {
-                .object(["path": .string($0.path), "size": .int($0.size), "modified": RecordJSON.time($0.modified)])
-            }),
-            "dead_leases": .array(garbage.deadLeases.map(lease)),
-        ])
-        o["live_leases"] = .array(report.liveLeases.map(lease))
-        o["foreign_ingest_files"] = .array(report.foreignIngestFiles.map { .string($0) })
-        return .object(o)
-    }
-
-    private static func lease(_ lease: LeaseRecord) -> JSONValue {
-        .object([
-            "name": .string(lease.name), "holder_pid": .int(lease.holderPID), "holder_host": .string(lease.holderHost),
-            "acquired_at": RecordJSON.time(lease.acquiredAt), "expires_at": RecordJSON.time(lease.expiresAt),
-        ])
-    }
-
     /// One line per file (and per differing tensor), then the verdict.
     static func text(_ report: RebuildReport) -> String {
         var lines: [String] = []
@@ -107,39 +72,5 @@ enum VerifyRendering {
             lines.append("rebuild of \(report.key): differs (\(differing) of \(report.files.count) files\(ulps)); exit \(ExitCodes.verifyBase)")
         }
         return lines.joined(separator: "\n")
-    }
-
-    static func json(_ report: RebuildReport) -> JSONValue {
-        var o = JSONObject()
-        o["key"] = .string(report.key)
-        o["identical"] = .bool(report.isIdentical)
-        o["recorded_engine"] = .string(report.recordedEngine)
-        o["current_engine"] = .string(report.currentEngine)
-        o["max_ulps"] = report.maxUlps.map { .int($0) } ?? .null
-        o["files"] = .array(report.files.map(file))
-        o["notes"] = .array(report.notes.map { .string($0) })
-        return .object(o)
-    }
-
-    private static func text(_ value: String?) -> JSONValue {
-        value.map { .string($0) } ?? .null
-    }
-
-    private static func file(_ f: RebuildReport.File) -> JSONValue {
-        var o = JSONObject()
-        o["path"] = .string(f.path)
-        o["recorded"] = text(f.recorded)
-        o["rebuilt"] = text(f.rebuilt)
-        o["on_disk"] = text(f.onDisk)
-        o["identical"] = .bool(f.isIdentical)
-        o["discrepancy"] = text(f.discrepancy)
-        o["tensors"] = .array(f.tensors.map { t in
-            .object([
-                "name": .string(t.name), "dtype": .string(t.dtype), "differing_elements": .int(t.differingElements),
-                "max_ulps": t.maxUlps.map { .int($0) } ?? .null, "note": t.note.map { .string($0) } ?? .null,
-            ])
-        })
-        o["note"] = text(f.note)
-        return .object(o)
     }
 }

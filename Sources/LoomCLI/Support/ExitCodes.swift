@@ -1,4 +1,5 @@
 import ArgumentParser
+import LoomDocuments
 import Registry
 
 #if canImport(Glibc)
@@ -12,7 +13,7 @@ enum ExitCodes {
     static let invalid: Int32 = 3
     static let conflict: Int32 = 4
     /// `verify`: 16 plus a bit per kind of finding (1 blob, 2 reference, 4 catalog integrity, 8 event chain).
-    static let verifyBase: Int32 = 16
+    static let verifyBase: Int32 = VerifyDocument.exitCodeBase
 
     static func code(for kind: RegistryError.Kind) -> Int32 {
         switch kind {

@@ -8,7 +8,7 @@ extension Registry {
     /// How many artifacts one eviction transaction re-checks and deletes (bounds how long the write lock is held).
     static let evictionBatch = 256
 
-    /// Collects garbage (DESIGN.md "gc"): evicts artifacts beyond `options.maxSize`, least recently used
+    /// Collects garbage (docs/architecture.md "gc"): evicts artifacts beyond `options.maxSize`, least recently used
     /// first, and deletes what nothing references; or, with `options.dryRun`, only says what it would do.
     ///
     /// The plan comes from one catalog snapshot and one listing of the store (``GarbageCollector`` says

@@ -5,7 +5,7 @@ import Foundation
 import Glibc
 #endif
 
-/// The files of a model or adapter directory, listed under DESIGN.md's symlink rule.
+/// The files of a model or adapter directory, listed under docs/architecture.md's symlink rule ("register base").
 ///
 /// A symlink is followed only when its final real path (every link resolved) is a regular file inside
 /// the directory's real path or inside one of the few folders ``LinkRoots`` allows: the real `blobs/`

@@ -16,7 +16,7 @@ package struct AdapterRegistration: Sendable {
 extension Registry {
     /// Registers the PEFT adapter directory at `directory` as a new version of adapter `name`.
     ///
-    /// Validates everything before storing anything (DESIGN.md "register adapter"): the config
+    /// Validates everything before storing anything (docs/architecture.md "register adapter"): the config
     /// (unmergeable variants refused naming the field), every tensor key against the base (accounted
     /// for, both factors present, shapes agreeing with the rank and the base layer's layout), and every
     /// value (no NaN or Inf). The base is `base` when given, else the registered base that

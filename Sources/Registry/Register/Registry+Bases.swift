@@ -20,7 +20,7 @@ extension Registry {
 
     /// Registers the Hugging Face model directory at `directory` as a new version of base `name`.
     ///
-    /// Validates everything before storing anything (DESIGN.md "register base"): the symlink rule,
+    /// Validates everything before storing anything (docs/architecture.md "register base"): the symlink rule,
     /// every safetensors header, the shard index, config.json. Then copies and hashes each file into the
     /// store in one pass, and records base, files, tensors and an event in one catalog transaction.
     /// Idempotent: registering identical content under the same name again changes nothing, except

@@ -1,10 +1,13 @@
-import LoomJSON
-import Registry
+import LoomCore
+package import LoomJSON
+package import Registry
 
-extension RecordJSON {
-    /// `loom gc --json`: one object with every item, full digests and keys, ISO-8601 times.
-    static func gc(_ plan: GCPlan) -> JSONValue {
-        .object([
+/// `loom gc --json` (and the admin `gc` endpoint): one object with every item planned (a dry run) or
+/// done, full digests and keys, ISO-8601 times, each item with its reason.
+package enum GCDocument {
+    package static func plan(_ plan: GCPlan) -> JSONValue {
+        let time = RecordDocument.time
+        return .object([
             "dry_run": .bool(plan.dryRun),
             "artifacts": .array(plan.artifacts.map { a in
                 .object(["key": .string(a.key), "size": .int(a.size), "last_used_at": time(a.lastUsedAt), "reason": .string(a.reason)])
