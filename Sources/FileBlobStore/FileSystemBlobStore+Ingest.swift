@@ -59,20 +59,6 @@ extension FileSystemBlobStore {
         return try writer.commit(expecting: expected, size: Int64(size))
     }
 
-    public func ingest(bytes: some Collection<UInt8>, expecting expected: Digest?) throws -> IngestResult {
-        if let expected, contains(expected) {
-            let digest = Digest(hashing: bytes)
-            guard digest == expected else {
-                throw BlobStoreError(.digestMismatch, "ingest: digest mismatch: expected \(expected), got \(digest)")
-            }
-            return IngestResult(digest: digest, size: Int64(bytes.count), existed: true)
-        }
-        let writer = try makeWriter()
-        let wrote: Void? = try bytes.withContiguousStorageIfAvailable { try writer.write(UnsafeRawBufferPointer($0)) }
-        if wrote == nil { try writer.write(Array(bytes)) }
-        return try writer.commit(expecting: expected)
-    }
-
     public func makeWriter() throws -> FileBlobWriter {
         try FileBlobWriter(layout: layout, writeLimit: writeLimit, source: nil)
     }
